@@ -1,0 +1,3 @@
+from palaute.cli import main
+
+raise SystemExit(main())
