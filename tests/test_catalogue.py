@@ -11,7 +11,9 @@ from .conftest import ROOT
 
 # A catalogue key passed as the first argument of t(), an error class or the spec checker.
 KEY_USE = re.compile(r"""(?:\bt|Error|\.fail|_error|reason)\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
-SOURCES = [p for pkg in ("forms", "scanner", "palaute", "samples") for p in (ROOT / pkg).rglob("*.py")]
+SOURCES = [
+    p for pkg in ("forms", "scanner", "palaute", "samples") for p in (ROOT / pkg).rglob("*.py")
+]
 
 
 def fields(text: str) -> set[str]:
@@ -29,7 +31,9 @@ def test_languages_have_the_same_keys_and_placeholders() -> None:
 
 
 def test_every_key_used_in_code_exists() -> None:
-    used = {m.group(1) for path in SOURCES for m in KEY_USE.finditer(path.read_text(encoding="utf-8"))}
+    used = {
+        m.group(1) for path in SOURCES for m in KEY_USE.finditer(path.read_text(encoding="utf-8"))
+    }
     assert used, "the key pattern found nothing: it is out of date"
     missing = sorted(k for k in used if not i18n.has(k))
     assert not missing, missing
