@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from forms.template import Field, Option
 from palaute.results.data import Response, SurveyData
+from scanner.results import NEEDS_REVIEW_STATUSES, Value
 
 DEFAULT_MIN_GROUP = 5
 
@@ -215,18 +216,18 @@ class Summary:
 # -- per field ---------------------------------------------------------------------------------
 def likert_stats(responses: Iterable[Response], f: Field) -> LikertStats:
     values = tuple(o.value for o in f.options)
-    counter: Counter[str] = Counter()
+    counter: Counter[Value] = Counter()
     unresolved = 0
-    for r in responses:
-        a = r.answers.get(f.id)
+    fid = f.id
+    flagged = NEEDS_REVIEW_STATUSES
+    for r in responses:  # the hot loop of a large survey: kept plain
+        a = r.answers.get(fid)
         if a is None:
             continue
-        if a.unresolved:
+        if a.status in flagged and not a.reviewed:
             unresolved += 1
-            continue
-        v = a.usable_value
-        if isinstance(v, str) and v in values:
-            counter[v] += 1
+        else:
+            counter[a.value] += 1
     counts = tuple(counter[v] for v in values)
     numbers = _numeric(f.options)
     sample = [num for num, c in zip(numbers, counts, strict=True) for _ in range(c)]

@@ -93,11 +93,17 @@ def _pools(fields: list[Field]) -> dict[str, tuple[str, ...]]:
     return pools
 
 
+def _unit(text: str) -> float:
+    digest = hashlib.sha256(text.encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32
+
+
 def _lean(seed: int, field_id: str) -> float:
-    """A per-field number in [0, 1), the same for the same seed and field."""
-    digest = hashlib.sha256(f"{seed}:{field_id}".encode()).digest()
-    uniform = int.from_bytes(digest[:4], "big") / 2**32
-    return uniform**2  # most things are liked; a few are not
+    """How critical respondents are of a field, in [0, 1]: mostly set by the field itself (so
+    that two periods or two languages look alike) with a little drift from the seed."""
+    base = 0.8 * _unit(f"lean:{field_id}") ** 2  # most things are liked; a few are not
+    drift = (_unit(f"{seed}:{field_id}") - 0.5) * 0.3
+    return min(1.0, max(0.0, base + drift))
 
 
 def _likert_weights(lean: float, points: int) -> list[float]:
@@ -105,7 +111,7 @@ def _likert_weights(lean: float, points: int) -> list[float]:
 
     ``lean`` near 0 → most agree; near 1 → opinions split towards disagreement.
     """
-    centre = 0.6 + lean * (points - 1) * 0.75  # position of the peak, in points
+    centre = 0.5 + lean * (points - 1) * 0.7  # position of the peak, in points
     weights = []
     for i in range(points):
         distance = abs(i - centre)
@@ -185,7 +191,8 @@ def _answer_field(
         else:
             value = rng.choice(values)
     elif f.kind == "multiple":
-        picked = [v for i, v in enumerate(values) if rng.random() < (0.75 if i == 0 else 0.2)]
+        chance = (0.8, 0.22)  # the first service is the common one; "other" is rare
+        picked = [v for i, v in enumerate(values) if rng.random() < (chance[i] if i < 2 else 0.07)]
         if not picked:
             return Answer([], FieldStatus.EMPTY)
         value = sorted(picked)
