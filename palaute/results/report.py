@@ -332,6 +332,9 @@ class _Builder:
         if len(b.groups) + len(b.hidden) < 2:
             return []  # one group is the whole survey: nothing to break down
         out: list[Flowable] = [CondPageBreak(60 * mm), _p(self.tr(heading_key), s.h1)]
+        if by == "language":  # the report's own language first
+            groups = sorted(b.groups, key=lambda g: (g.key != self.data.language, g.key))
+            b = stats.Breakdown(b.by, b.min_group, tuple(groups), b.hidden)
         if b.groups:
             out.append(_p(self.tr("results.breakdown_intro"), s.body))
             head = [Paragraph(self.tr("results.table_statement"), s.head)]
