@@ -84,14 +84,28 @@ def test_iso_week_across_new_year() -> None:
 
 def test_breakdown_hides_small_groups_and_says_so() -> None:
     data = hand_built()
-    b = stats.breakdown(data, "week", min_group=5)
-    assert [g.key for g in b.groups] == ["2026-W10"]
-    assert b.groups[0].n == 6
-    assert b.hidden == ("2026-W11",) and b.any_hidden
     b = stats.breakdown(data, "week", min_group=2)
     assert [g.key for g in b.groups] == ["2026-W10", "2026-W11"] and not b.hidden
+    assert b.groups[0].n == 6 and b.groups[0].likert[0].counts == (2, 3, 1, 0, 0)
+    # Week 11 has 2 respondents: hidden.  Week 10 alone would give week 11 away (the totals are
+    # shown too), so it is hidden as well.
+    b = stats.breakdown(data, "week", min_group=5)
+    assert not b.groups and b.hidden == ("2026-W10", "2026-W11") and b.any_hidden
     with pytest.raises(ValueError):
         stats.breakdown(data, "week", min_group=0)
+
+
+def test_hidden_groups_together_reach_the_limit() -> None:
+    data = hand_built()
+    sizes = {"a": 3, "b": 2, "c": 3}  # respondents 0-2 → a, 3-4 → b, 5-7 → c
+    groups = {r.respondent: k for k, r in zip("aaabbccc", data.responses, strict=True)}
+    assert {k: list(groups.values()).count(k) for k in "abc"} == sizes
+    b = stats.breakdown(data, lambda r: groups[r.respondent], min_group=3)
+    # b (2) is too small; hiding it alone would let "total − a − c" reveal it, so the next
+    # smallest group (a, 3) is hidden too: together 5 ≥ 3.
+    assert [g.key for g in b.groups] == ["c"] and b.hidden == ("a", "b")
+    b = stats.breakdown(data, lambda r: groups[r.respondent], min_group=2)
+    assert [g.key for g in b.groups] == ["a", "b", "c"]
 
 
 def test_breakdown_by_form_language() -> None:

@@ -4,8 +4,9 @@ Only usable values are counted (see ``Answer.usable_value``): an answer the read
 nobody has reviewed yet is left out and counted as *unresolved*, so the report can say so.
 
 Anonymity: a breakdown into groups (form language, month, week, ...) never shows a group with fewer
-than ``min_group`` respondents; the hidden groups are named in ``Breakdown.hidden`` so the report
-can say that something was left out, and why.
+than ``min_group`` respondents, nor lets one be worked out by subtracting the shown groups from the
+total; the hidden groups are named in ``Breakdown.hidden`` so the report can say that something
+was left out, and why.
 """
 
 from __future__ import annotations
@@ -420,15 +421,20 @@ def breakdown(
     for r in data.responses:
         grouped.setdefault(key(r), []).append(r)
     likert_fields = [f for f in data.fields() if f.kind == "likert"]
-    shown, hidden = [], []
-    for k in sorted(grouped):
-        members = grouped[k]
-        if len(members) < min_group:
-            hidden.append(k)
-            continue
-        shown.append(Group(k, len(members), tuple(likert_stats(members, f) for f in likert_fields)))
+    small = {k for k, members in grouped.items() if len(members) < min_group}
+    # The report also shows the totals, so the hidden groups together must not be smaller than
+    # min_group either: otherwise "total minus the shown groups" would give them away.  Hide the
+    # next smallest group until the hidden ones add up to enough people (or nothing is left).
+    by_size = sorted((k for k in grouped if k not in small), key=lambda k: (len(grouped[k]), k))
+    while small and sum(len(grouped[k]) for k in small) < min_group and by_size:
+        small.add(by_size.pop(0))
+    shown = [
+        Group(k, len(grouped[k]), tuple(likert_stats(grouped[k], f) for f in likert_fields))
+        for k in sorted(grouped)
+        if k not in small
+    ]
     label = name or (by if isinstance(by, str) else "group")
-    return Breakdown(label, min_group, tuple(shown), tuple(hidden))
+    return Breakdown(label, min_group, tuple(shown), tuple(sorted(small)))
 
 
 # -- comparing two periods ---------------------------------------------------------------------
