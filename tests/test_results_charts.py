@@ -99,3 +99,21 @@ def test_comparison_chart_two_bars_per_statement() -> None:
 def test_png_is_written() -> None:
     chart = charts.weeks_chart(stats.summarise(hand_built()).weeks, "fi")
     assert chart.png(dpi=50).startswith(b"\x89PNG")
+
+
+def test_four_point_scale_has_no_neutral_and_centres_on_the_split() -> None:
+    import dataclasses
+
+    from .results_fixtures import small_template
+
+    data = hand_built()
+    f = small_template().field("q4_a")
+    four = dataclasses.replace(f, options=f.options[:2] + f.options[3:])  # 1 2 4 5
+    s = stats.likert_stats(data.responses, four)
+    assert s.counts == (2, 3, 0, 1) and s.neutral == 0 and s.agree == 5 and s.disagree == 1
+    chart = charts.likert_chart([s], "fi")
+    assert len(_rects(chart)) == 4
+    disagree = [b for b in chart.bars if b.right <= 1e-9 and b.width > 0]
+    agree = [b for b in chart.bars if b.left >= -1e-9 and b.width > 0]
+    assert sum(b.width for b in disagree) == pytest.approx(100 / 6)
+    assert sum(b.width for b in agree) == pytest.approx(500 / 6)

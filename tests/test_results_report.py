@@ -38,8 +38,9 @@ def test_report_on_hand_built_data(tmp_path: Path) -> None:
     assert "2.3.2026 – 9.3.2026" in title and "Vastaajia 8" in title
     body = flat(" ".join(pages[1:]))
     assert "Aineisto ja menetelmä" in body
-    assert "Paperilomakkeita skannattiin 8 kappaletta" in body
-    assert "merkitsi tarkistettavaksi 2 kohtaa" in body and "Niistä 1 on tarkistettu" in body
+    assert "Skannattuja paperilomakkeita: 8 (2.3.2026 – 9.3.2026)" in body
+    assert "tarkistettaviksi epäselvän merkinnän vuoksi: 2" in body
+    assert "Niistä käsin tarkistettu: 1" in body
     for statement in ("Aukioloajat ovat riittävät", "Olen saanut asiallista kohtelua"):
         assert statement in body
     assert "Parannusehdotus numero 1" in body and "Parannusehdotus numero 6" in body

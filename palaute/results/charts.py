@@ -208,9 +208,13 @@ def choice_chart(s: ChoiceStats, lang: str) -> Chart:
     for row, (label, count, p) in enumerate(zip(s.labels, s.counts, pct, strict=True)):
         ypos = k - 1 - row
         ax.barh(ypos, p, height=0.6, color=BAR, linewidth=0)
-        ax.text(p + 1.0, ypos, f"{round(p)} %  ({count})", va="center", fontsize=8, color=TEXT)
+        label_text = f"{round(p)} %  ({count})"
+        if p > 80:  # no room to the right: write it inside the bar
+            ax.text(p - 1.5, ypos, label_text, va="center", ha="right", fontsize=8, color="white")
+        else:
+            ax.text(p + 1.0, ypos, label_text, va="center", fontsize=8, color=TEXT)
         bars.append(Bar(label, "percent", 0.0, p, count))
-    ax.set_xlim(0, 112)
+    ax.set_xlim(0, 105)
     ax.set_ylim(-0.6, k - 0.4)
     ax.set_xticks(range(0, 101, 20), [f"{v} %" for v in range(0, 101, 20)])
     ax.set_yticks(range(k), [_wrap(label, 34) for label in reversed(s.labels)], fontsize=8)
