@@ -92,3 +92,19 @@ def test_comparison_section() -> None:
 def test_min_group_must_be_positive() -> None:
     with pytest.raises(ValueError):
         render_report(hand_built(), min_group=0)
+
+
+def test_many_statements_are_split_over_charts_that_fit_the_page() -> None:
+    import dataclasses
+
+    t = seed_template()
+    likert_page = t.pages[1]
+    extra = tuple(
+        dataclasses.replace(f, id=f"{f.id}_b", label=f"{f.label} (jatko)")
+        for f in likert_page.fields
+    )
+    pages = (t.pages[0], dataclasses.replace(likert_page, fields=likert_page.fields + extra))
+    big = dataclasses.replace(t, pages=(*pages, *t.pages[2:]))
+    pdf, _ = render_report(synthetic(big, 30, seed=1))
+    text = flat(" ".join(page_texts(pdf)))
+    assert "Olen saanut asiallista kohtelua (jatko)" in text

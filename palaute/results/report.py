@@ -16,9 +16,9 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -52,6 +52,9 @@ PAGE_W, PAGE_H = A4
 MARGIN = 20 * mm
 CONTENT_W = PAGE_W - 2 * MARGIN
 CHART_DPI = 150
+MAX_CHART_H = 215 * mm
+ROWS_PER_CHART = 18  # statements per diverging chart; more go on a second chart
+T = TypeVar("T")
 ACCENT = colors.HexColor("#2166ac")
 RULE = colors.HexColor("#b8c7d9")
 ZEBRA = colors.HexColor("#f2f5f9")
@@ -95,7 +98,13 @@ def _chart_image(chart: charts.Chart, width: float = CONTENT_W) -> Image:
     w_in, h_in = chart.figure.get_size_inches()
     chart.close()
     height = width * float(h_in) / float(w_in)
+    if height > MAX_CHART_H:  # never taller than a page: shrink it whole
+        width, height = width * MAX_CHART_H / height, MAX_CHART_H
     return Image(io.BytesIO(png), width=width, height=height)
+
+
+def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items]
 
 
 def _table(rows: list[list[Any]], widths: Sequence[float], numeric_from: int = 1) -> Table:
@@ -220,7 +229,10 @@ class _Builder:
     def likert_section(self, number: int, rows: Sequence[stats.LikertStats]) -> list[Flowable]:
         s = self.s
         heading = _p(f"{number}. {self.tr('results.statements_heading')}", s.h1)
-        chart = _chart_image(charts.likert_chart(rows, self.lang))
+        images = [
+            _chart_image(charts.likert_chart(part, self.lang))
+            for part in _chunks(rows, ROWS_PER_CHART)
+        ]
         labels = rows[0].labels
         head = [
             Paragraph(self.tr("results.table_statement"), s.head),
@@ -242,7 +254,7 @@ class _Builder:
         stmt_w = 56 * mm
         rest = CONTENT_W - stmt_w - 10 * mm - 18 * mm
         widths = [stmt_w, 10 * mm, *([rest / k] * k), 18 * mm]
-        out: list[Flowable] = [KeepTogether([heading, chart]), Spacer(1, 4 * mm)]
+        out: list[Flowable] = [KeepTogether([heading, images[0]]), *images[1:], Spacer(1, 4 * mm)]
         out.append(_table(body, widths))
         unresolved = sum(r.unresolved for r in rows)
         if unresolved:
@@ -378,7 +390,9 @@ class _Builder:
                 s.body,
             )
         )
-        out.append(_chart_image(charts.comparison_chart(c, self.lang)))
+        for part in _chunks(c.rows, ROWS_PER_CHART):
+            chunk = replace(c, rows=tuple(part))
+            out.append(_chart_image(charts.comparison_chart(chunk, self.lang)))
         body: list[list[Any]] = [
             [
                 Paragraph(self.tr("results.table_statement"), s.head),
