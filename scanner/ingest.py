@@ -15,6 +15,7 @@ image, so the batch records the rejection and goes on.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
@@ -88,6 +89,15 @@ def scan_files(paths: Iterable[Path | str]) -> list[Path]:
         else:
             raise InputError("scanner.input.not_found", file=str(path))
     return found
+
+
+def file_sha256(path: Path) -> str:
+    """The file's content hash: the same scan file is never read twice."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def sniff(path: Path) -> str:
@@ -230,7 +240,13 @@ def _image_pages(path: Path, skip: frozenset[int]) -> Iterator[SourcePage]:
                 frame = im if frames != 1 else ImageOps.exif_transpose(im)
                 frame.load()
                 grey = to_grey(frame)
-            except (OSError, ValueError, SyntaxError, TypeError, Image.DecompressionBombError) as exc:
+            except (
+                OSError,
+                ValueError,
+                SyntaxError,
+                TypeError,
+                Image.DecompressionBombError,
+            ) as exc:
                 yield _refused(path, index, "scanner.input.page_unreadable", error=str(exc))
                 continue
             dpi = _usable_dpi(im.info.get("dpi"))
@@ -436,7 +452,10 @@ class _Renderer:
         if arr.ndim == 3:
             arr = arr[:, :, 0]
         return SourcePage(
-            self.path, index, np.ascontiguousarray(arr, dtype=np.uint8), float(RENDER_DPI),
+            self.path,
+            index,
+            np.ascontiguousarray(arr, dtype=np.uint8),
+            float(RENDER_DPI),
             Method.RENDERED,
         )
 

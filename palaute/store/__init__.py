@@ -12,7 +12,8 @@ from palaute.store.records import (
     ScanFileRow,
     SurveyCounts,
 )
-from palaute.store.survey import DEFAULT_NAME, ConflictError, Survey, file_sha256
+from palaute.store.survey import DEFAULT_NAME, ConflictError, Survey
+from scanner.ingest import file_sha256
 
 __all__ = [
     "DEFAULT_NAME",

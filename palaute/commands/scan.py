@@ -1,0 +1,144 @@
+"""``palaute scan FILES_OR_DIRS... [--survey DB] [-j N]``: read scanned questionnaires into a survey."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from palaute import i18n
+from palaute.errors import ExitCode, InputError
+
+MAX_REJECTION_LINES = 50  # per-page rejection lines printed before summarising the rest
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "scan", help=i18n.t("scanner.cli.help"), description=i18n.t("scanner.cli.help")
+    )
+    p.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="FILES_OR_DIRS",
+        help=i18n.t("scanner.cli.paths_help"),
+    )
+    p.add_argument(
+        "--survey",
+        type=Path,
+        default=Path("survey.sqlite"),
+        metavar="DB",
+        help=i18n.t("store.cli.survey_help"),
+    )
+    p.add_argument(
+        "-j", "--jobs", type=int, default=None, metavar="N", help=i18n.t("scanner.cli.jobs_help")
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from palaute.store import Survey
+    from scanner.batch import default_jobs, run_batch
+    from scanner.ingest import page_count, scan_files
+
+    files = scan_files(args.paths)
+    jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
+    with Survey.open(args.survey) as survey:
+        templates = survey.templates()
+        if not templates:
+            raise InputError("scanner.batch.no_templates", survey=str(args.survey))
+        total = sum(_count(page_count, f) for f in files)
+        with tqdm(
+            total=total, unit=i18n.t("scanner.cli.unit"), file=sys.stderr, disable=None
+        ) as bar:
+            report = run_batch(files, survey, templates, jobs=jobs, progress=bar.update)
+        grouping = survey.assign_respondents()
+        counts = survey.counts()
+    for rejection in report.file_rejections:
+        print(
+            f"palaute: {rejection_line(rejection.file, None, rejection.key, rejection.params)}",
+            file=sys.stderr,
+        )
+    for rejection in report.page_rejections[:MAX_REJECTION_LINES]:
+        print(
+            f"palaute: {rejection_line(rejection.file, rejection.page, rejection.key, rejection.params)}",
+            file=sys.stderr,
+        )
+    hidden = len(report.page_rejections) - MAX_REJECTION_LINES
+    if hidden > 0:
+        print(f"palaute: {i18n.t('scanner.summary.more', count=hidden)}", file=sys.stderr)
+    status = report.pages_by_status
+    print(
+        i18n.t(
+            "scanner.summary.files",
+            files=report.files,
+            skipped=report.files_skipped,
+            rejected=len(report.file_rejections),
+        )
+    )
+    print(
+        i18n.t(
+            "scanner.summary.pages",
+            read=status["read"] + status["flagged"],
+            flagged=status["flagged"],
+            unidentified=status["unidentified"],
+            blank=status["blank"],
+            rejected=status["rejected"],
+            resumed=report.pages_resumed,
+        )
+    )
+    print(
+        i18n.t("scanner.summary.fields", flagged=report.fields_flagged, total=counts.fields_flagged)
+    )
+    print(
+        i18n.t(
+            "scanner.summary.respondents",
+            respondents=grouping.respondents,
+            missing=grouping.missing_pages,
+            duplicates=grouping.duplicates,
+            unplaced=grouping.unplaced,
+        )
+    )
+    reasons = Counter(r.key for r in report.page_rejections)
+    if reasons:
+        print(i18n.t("scanner.summary.reasons"))
+        for key, count in reasons.most_common():
+            print(f"  {count} × {describe(key, {})}")
+    return int(ExitCode.FINISHED_WITH_REJECTIONS if report.rejected else ExitCode.OK)
+
+
+def _count(counter: Any, path: Path) -> int:
+    try:
+        return int(counter(path))
+    except InputError:
+        return 0
+
+
+def describe(key: str, params: dict[str, Any]) -> str:
+    """The catalogue text of a reason key, tolerant of keys or parameters it does not know."""
+    if not i18n.has(key):
+        return key
+    try:
+        return i18n.t(key, **params)
+    except (KeyError, IndexError, ValueError):
+        return i18n.t(key, **dict.fromkeys(_fields(key), "?") | params)
+
+
+def _fields(key: str) -> list[str]:
+    import string
+
+    return [name for _, name, _, _ in string.Formatter().parse(i18n.t(key)) if name]
+
+
+def rejection_line(file: str, page: int | None, key: str, params: dict[str, Any]) -> str:
+    """One line naming the file (and page) and what was wrong."""
+    if "file" in params:
+        return describe(key, params)
+    reason = describe(key, params)
+    if page is None:
+        return i18n.t("scanner.batch.file_rejected", file=file, reason=reason)
+    return i18n.t("scanner.batch.page_rejected", file=file, page=page, reason=reason)

@@ -1,0 +1,1 @@
+"""Results: what the survey's respondents answered, as tables, statistics, reports."""
