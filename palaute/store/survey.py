@@ -164,11 +164,14 @@ class Survey:
 
     # -- scan files -------------------------------------------------------------------------------
     def file_done(self, sha256: str) -> bool:
-        """True when a file with this content was read to the end (or rejected) before."""
+        """True when a file with this content was read to the end before.
+
+        A rejected file is not done: it is tried (and reported) again next time.
+        """
         row = self.conn.execute(
             "SELECT status FROM scan_files WHERE sha256 = ?", (sha256,)
         ).fetchone()
-        return row is not None and row["status"] in ("done", "rejected")
+        return row is not None and row["status"] == "done"
 
     def scan_file(self, sha256: str) -> ScanFileRow | None:
         row = self.conn.execute("SELECT * FROM scan_files WHERE sha256 = ?", (sha256,)).fetchone()

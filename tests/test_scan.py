@@ -1,0 +1,266 @@
+"""``palaute scan`` and the batch runner on real files and a real SQLite survey.
+
+The real per-page reader is written separately; until then these tests inject a fake one
+(``storekit.fake_read``, which reads an identity drawn into the page) into ``run_batch``.  The CLI
+tests run the real entry point with ``scanner.read_page.read_page``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+import scanfiles as sf
+from storekit import coded_page, failing_read, fake_read, make_template, write_template_json
+
+from palaute.cli import main
+from palaute.errors import ExitCode
+from palaute.store import Survey
+from scanner.batch import run_batch
+from scanner.ingest import scan_files
+from scanner.results import PageStatus
+
+TESTS = Path(__file__).parent
+
+
+def make_batch(folder: Path) -> dict[str, int]:
+    """Two scan files, four respondents with serials, blank backs: what a clerk would feed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base200 = sf.page_image(200)
+    blank200 = sf.page_image(200)[:, :]
+    blank200[:] = 255
+    sf.image_pdf(
+        folder / "01-aamu.pdf",
+        [
+            coded_page(base200, 1, 1),
+            coded_page(blank200, 0, None, blank=True),
+            coded_page(base200, 2, 1),
+            coded_page(blank200, 0, None, blank=True),
+            coded_page(base200, 1, 2),
+            coded_page(base200, 2, 2),
+        ],
+        200,
+        "jpeg",
+    )
+    base300 = sf.page_image(300)
+    sf.tiff(
+        folder / "02-ilta.tif",
+        [coded_page(base300, 1, 3), coded_page(base300, 2, 3), coded_page(base300, 2, 4)],
+        300,
+        "group4",
+        "1",
+    )
+    return {"pages": 9, "read": 7, "blank": 2, "respondents": 4, "missing": 1}
+
+
+def make_bad_files(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "03-tyhja.pdf").write_bytes(b"")
+    (folder / "04-muistio.pdf").write_text("ei skannaus")
+    plain = sf.image_pdf(folder / "05-salattu-src.pdf", [sf.page_image(150)], 150)
+    with pikepdf.open(plain) as pdf:
+        pdf.save(folder / "05-salattu.pdf", encryption=pikepdf.Encryption(user="x", owner="y"))
+    plain.unlink()
+    whole = sf.image_pdf(
+        folder / "06-katkennut-src.pdf",
+        [coded_page(sf.page_image(200), 1, 20 + n) for n in range(3)],
+        200,
+    )
+    data = whole.read_bytes()
+    (folder / "06-katkennut.pdf").write_bytes(data[: int(len(data) * 0.6)])
+    whole.unlink()
+
+
+@pytest.fixture
+def survey(tmp_path: Path) -> Survey:
+    s = Survey.open(tmp_path / "kysely.sqlite")
+    s.add_template(make_template())
+    return s
+
+
+def test_batch_reads_stores_and_groups(tmp_path: Path, survey: Survey) -> None:
+    expected = make_batch(tmp_path / "scans")
+    done: list[int] = []
+    report = run_batch(
+        scan_files([tmp_path / "scans"]),
+        survey,
+        survey.templates(),
+        jobs=2,
+        reader=fake_read,
+        progress=done.append,
+    )
+    assert sum(done) == expected["pages"] == report.pages_stored
+    assert report.pages_by_status == {"read": expected["read"], "blank": expected["blank"]}
+    assert not report.rejected
+    assert report.fields_flagged == 3  # q2 on each page 1 is unsure (serial 4 lacks page 1)
+    grouping = survey.assign_respondents()
+    assert grouping.respondents == expected["respondents"]
+    assert grouping.missing_pages == expected["missing"]
+    assert grouping.blanks == expected["blank"]
+    assert [(r.serial, r.missing_pages) for r in survey.respondents()] == [
+        (1, ()),
+        (2, ()),
+        (3, ()),
+        (4, (1,)),
+    ]
+    assert all(f.status == "done" for f in survey.scan_files())
+    read = survey.pages(status=PageStatus.READ)
+    assert {p.ingest_method for p in read} == {"embedded:jpeg", "image"}
+    assert {p.dpi for p in read} == {200.0, 300.0}
+    for page in read:
+        assert page.image_path is not None and (survey.images_dir / page.image_path).is_file()
+    assert len(survey.flagged_fields()) == 3
+
+
+def test_same_files_twice_change_nothing(tmp_path: Path, survey: Survey) -> None:
+    make_batch(tmp_path / "scans")
+    files = scan_files([tmp_path / "scans"])
+    run_batch(files, survey, survey.templates(), reader=fake_read)
+    survey.assign_respondents()
+    before = survey.counts()
+    # A copy of the same scan under another name is the same content.
+    copy = tmp_path / "kopio.pdf"
+    copy.write_bytes(files[0].read_bytes())
+    report = run_batch([*files, copy], survey, survey.templates(), reader=fake_read)
+    survey.assign_respondents()
+    assert report.files_skipped == 3 and report.pages_stored == 0
+    assert survey.counts() == before
+
+
+def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path, survey: Survey) -> None:
+    expected = make_batch(tmp_path / "scans")
+    make_bad_files(tmp_path / "scans")
+    report = run_batch(
+        scan_files([tmp_path / "scans"]), survey, survey.templates(), reader=fake_read
+    )
+    assert report.rejected
+    by_file = {Path(r.file).name: r.key for r in report.file_rejections}
+    assert by_file == {
+        "03-tyhja.pdf": "scanner.input.empty",
+        "04-muistio.pdf": "scanner.input.unknown_type",
+        "05-salattu.pdf": "scanner.input.encrypted",
+    }
+    truncated = [r for r in report.page_rejections if r.file.endswith("06-katkennut.pdf")]
+    assert truncated and all(r.key == "scanner.input.page_unreadable" for r in truncated)
+    assert report.pages_by_status["read"] >= expected["read"] + 1  # the truncated file's page 1
+    statuses = {Path(f.path).name: f.status for f in survey.scan_files()}
+    assert statuses["05-salattu.pdf"] == "rejected" and statuses["01-aamu.pdf"] == "done"
+
+
+def test_a_reader_failure_rejects_only_that_page(tmp_path: Path, survey: Survey) -> None:
+    base = sf.page_image(150)
+    pdf = sf.image_pdf(
+        tmp_path / "a.pdf",
+        [coded_page(base, 1, 12), coded_page(base, 1, 13), coded_page(base, 1, 14)],
+        150,
+    )
+    report = run_batch([pdf], survey, survey.templates(), jobs=2, reader=failing_read)
+    assert [(r.page, r.key) for r in report.page_rejections] == [(2, "scanner.reader_failed")]
+    assert report.pages_by_status == {"read": 2, "rejected": 1}
+
+
+RESUME_SCRIPT = """
+import sys
+from pathlib import Path
+from palaute.store import Survey
+from scanner.batch import run_batch
+from scanner.ingest import scan_files
+from storekit import slow_read
+with Survey.open(sys.argv[1]) as survey:
+    run_batch(scan_files([Path(sys.argv[2])]), survey, survey.templates(), jobs=1, reader=slow_read)
+"""
+
+
+def test_a_killed_batch_resumes_without_loss_or_duplicates(tmp_path: Path, survey: Survey) -> None:
+    base = sf.page_image(150)
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    serial = 0
+    for n in range(3):
+        pages = []
+        for _ in range(5):
+            serial += 1
+            pages += [coded_page(base, 1, serial), coded_page(base, 2, serial)]
+        sf.image_pdf(scans / f"{n:02d}.pdf", pages, 150)
+    total = 30
+    script = tmp_path / "resume.py"
+    script.write_text(RESUME_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent)])}
+    proc = subprocess.Popen([sys.executable, str(script), str(survey.path), str(scans)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        stored = 0
+        while time.monotonic() < deadline and stored < 14:
+            time.sleep(0.1)
+            conn = sqlite3.connect(survey.path, timeout=5)
+            stored = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+            conn.close()
+        assert proc.poll() is None, "the batch finished before it could be killed"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    interrupted = survey.counts().pages
+    assert 14 <= interrupted < total
+    report = run_batch(scan_files([scans]), survey, survey.templates(), jobs=2, reader=fake_read)
+    assert report.pages_resumed + report.pages_stored == total - report.files_skipped * 10
+    assert survey.counts().pages == total
+    rows = survey.conn.execute(
+        "SELECT count(*), count(DISTINCT file_id || ':' || page_index) FROM pages"
+    ).fetchone()
+    assert tuple(rows) == (total, total)
+    assert all(f.status == "done" for f in survey.scan_files())
+    assert survey.assign_respondents().respondents == 15
+    assert survey.assign_respondents().missing_pages == 0
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def test_cli_scan_with_the_real_reader_entry_point(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = make_batch(tmp_path / "scans")
+    make_bad_files(tmp_path / "scans")
+    db = tmp_path / "kysely.sqlite"
+    template = write_template_json(tmp_path / "template.json", make_template())
+    assert main(["--lang", "en", "forms", "add", str(template), "--survey", str(db)]) == 0
+    assert "Added form testi" in capsys.readouterr().out
+    code = main(["--lang", "en", "scan", str(tmp_path / "scans"), "--survey", str(db), "-j", "2"])
+    out, err = capsys.readouterr()
+    assert code == ExitCode.FINISHED_WITH_REJECTIONS
+    lines = err.splitlines()
+    for name in ("03-tyhja.pdf", "04-muistio.pdf", "05-salattu.pdf"):
+        (line,) = [ln for ln in lines if name in ln]
+        assert line.startswith("palaute: ")
+    assert any("06-katkennut.pdf, page" in ln for ln in lines)
+    assert "Files 6: read before 0, rejected 3." in out
+    assert "the page reader is missing" in out  # the placeholder reader refuses every page
+    with Survey.open(db) as survey:
+        assert survey.counts().pages >= expected["pages"] + 1
+    # Nothing new the second time; a scan run again is harmless.
+    code = main(["--lang", "en", "scan", str(tmp_path / "scans"), "--survey", str(db)])
+    out, _ = capsys.readouterr()
+    assert "Files 6: read before 3, rejected 3." in out
+    assert code == ExitCode.FINISHED_WITH_REJECTIONS
+    with Survey.open(db) as survey:
+        assert survey.counts().pages >= expected["pages"] + 1
+
+
+def test_cli_scan_without_forms_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_batch(tmp_path / "scans")
+    code = main(
+        ["--lang", "en", "scan", str(tmp_path / "scans"), "--survey", str(tmp_path / "s.sqlite")]
+    )
+    assert code == ExitCode.BAD_INPUT
+    assert "palaute forms add" in capsys.readouterr().err
