@@ -214,6 +214,17 @@ def _frame_count(im: Image.Image) -> int | None:
 
 
 def _image_pages(path: Path, skip: frozenset[int]) -> Iterator[SourcePage]:
+    # Pillow reports damaged metadata as Python warnings; log them instead of printing them.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for page in _image_frames(path, skip):
+            for w in caught:
+                log.info("%s page %d: %s", path, page.index + 1, w.message)
+            caught.clear()
+            yield page
+
+
+def _image_frames(path: Path, skip: frozenset[int]) -> Iterator[SourcePage]:
     with _open_image(path) as im:
         frames = _frame_count(im)
         index = -1

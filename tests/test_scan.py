@@ -15,10 +15,17 @@ import sys
 import time
 from pathlib import Path
 
-import pikepdf
 import pytest
 import scanfiles as sf
-from storekit import coded_page, failing_read, fake_read, make_template, write_template_json
+from storekit import (
+    coded_page,
+    failing_read,
+    fake_read,
+    make_bad_files,
+    make_batch,
+    make_template,
+    write_template_json,
+)
 
 from palaute.cli import main
 from palaute.errors import ExitCode
@@ -28,54 +35,6 @@ from scanner.ingest import scan_files
 from scanner.results import PageStatus
 
 TESTS = Path(__file__).parent
-
-
-def make_batch(folder: Path) -> dict[str, int]:
-    """Two scan files, four respondents with serials, blank backs: what a clerk would feed."""
-    folder.mkdir(parents=True, exist_ok=True)
-    base200 = sf.page_image(200)
-    blank200 = sf.page_image(200)[:, :]
-    blank200[:] = 255
-    sf.image_pdf(
-        folder / "01-aamu.pdf",
-        [
-            coded_page(base200, 1, 1),
-            coded_page(blank200, 0, None, blank=True),
-            coded_page(base200, 2, 1),
-            coded_page(blank200, 0, None, blank=True),
-            coded_page(base200, 1, 2),
-            coded_page(base200, 2, 2),
-        ],
-        200,
-        "jpeg",
-    )
-    base300 = sf.page_image(300)
-    sf.tiff(
-        folder / "02-ilta.tif",
-        [coded_page(base300, 1, 3), coded_page(base300, 2, 3), coded_page(base300, 2, 4)],
-        300,
-        "group4",
-        "1",
-    )
-    return {"pages": 9, "read": 7, "blank": 2, "respondents": 4, "missing": 1}
-
-
-def make_bad_files(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "03-tyhja.pdf").write_bytes(b"")
-    (folder / "04-muistio.pdf").write_text("ei skannaus")
-    plain = sf.image_pdf(folder / "05-salattu-src.pdf", [sf.page_image(150)], 150)
-    with pikepdf.open(plain) as pdf:
-        pdf.save(folder / "05-salattu.pdf", encryption=pikepdf.Encryption(user="x", owner="y"))
-    plain.unlink()
-    whole = sf.image_pdf(
-        folder / "06-katkennut-src.pdf",
-        [coded_page(sf.page_image(200), 1, 20 + n) for n in range(3)],
-        200,
-    )
-    data = whole.read_bytes()
-    (folder / "06-katkennut.pdf").write_bytes(data[: int(len(data) * 0.6)])
-    whole.unlink()
 
 
 @pytest.fixture
