@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from forms.template import Template
-from palaute.errors import InputError
+from palaute.errors import InputError, PalauteError
 from scanner.ingest import SourcePage, file_sha256, iter_pages, page_count
 from scanner.page_images import write_png
 from scanner.results import PageResult, PageStatus
@@ -37,6 +37,8 @@ Reader = Callable[
     [np.ndarray, float, Mapping[str, Template], Any], tuple[PageResult, np.ndarray | None]
 ]
 Progress = Callable[[int], None]
+# Store errors meaning "this reading does not fit the survey" rather than "the store is broken".
+UNSTORABLE_READING = frozenset({"store.unknown_version"})
 
 
 class PageSink(Protocol):
@@ -138,9 +140,12 @@ _worker: _Reading | None = None
 
 
 def _init_worker(reader: Reader, templates: Mapping[str, Template], config: Any) -> None:
+    import signal
+
     import cv2
 
     cv2.setNumThreads(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     global _worker
     _worker = _Reading(reader, templates, config)
 
@@ -158,6 +163,14 @@ class _FileState:
     pending: int = 0
     exhausted: bool = False
     failed: bool = False  # rejected, or pages lost to a crashed worker: not finished
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    state: _FileState
+    task: _Task
+    outcome: Future[PageResult] | PageResult  # already a PageResult when reading in-process
+    executor: ProcessPoolExecutor | None  # the pool running it
 
 
 def default_jobs() -> int:
@@ -214,15 +227,15 @@ class _Batch:
 
     # -- driving ---------------------------------------------------------------------------
     def run(self) -> BatchReport:
-        window: deque[tuple[_FileState, _Task, Future[PageResult] | PageResult]] = deque()
+        window: deque[_InFlight] = deque()
         try:
             for state, task in self._tasks():
-                window.append((state, task, self._submit(task)))
+                window.append(_InFlight(state, task, self._submit(task), self.executor))
                 state.pending += 1
                 while len(window) >= self.lookahead:
-                    self._collect(*window.popleft())
+                    self._collect(window.popleft())
             while window:
-                self._collect(*window.popleft())
+                self._collect(window.popleft())
         finally:
             if self.executor is not None:
                 self.executor.shutdown(wait=True, cancel_futures=True)
@@ -242,9 +255,8 @@ class _Batch:
             )
         return self.executor.submit(_work, task)
 
-    def _collect(
-        self, state: _FileState, task: _Task, outcome: Future[PageResult] | PageResult
-    ) -> None:
+    def _collect(self, item: _InFlight) -> None:
+        state, task, outcome = item.state, item.task, item.outcome
         state.pending -= 1
         try:
             result = outcome.result() if isinstance(outcome, Future) else outcome
@@ -256,7 +268,7 @@ class _Batch:
                 Rejection(task.source, task.index + 1, "scanner.reader_crashed")
             )
             state.failed = True
-            if self.executor is not None:
+            if item.executor is not None and item.executor is self.executor:
                 self.executor.shutdown(wait=False, cancel_futures=True)
                 self.executor = None
             self._maybe_finish(state)
@@ -268,7 +280,23 @@ class _Batch:
         self, state: _FileState, result: PageResult, *, dpi: float, method: str = ""
     ) -> None:
         assert state.file_id is not None
-        self.sink.store_page(state.file_id, result, dpi=dpi, ingest_method=method or None)
+        try:
+            self.sink.store_page(state.file_id, result, dpi=dpi, ingest_method=method or None)
+        except PalauteError as exc:
+            if exc.key not in UNSTORABLE_READING:
+                raise
+            # The reading cannot be stored as it is (a form version the survey lacks): keep
+            # the page, refused with the reason, so that the batch goes on.
+            log.warning("%s page %d not stored as read: %s", state.path, result.index + 1, exc.key)
+            result = PageResult(
+                source_file=result.source_file,
+                index=result.index,
+                status=PageStatus.REJECTED,
+                reason=exc.key,
+                reason_params=dict(exc.params),
+                image_path=result.image_path,
+            )
+            self.sink.store_page(state.file_id, result, dpi=dpi, ingest_method=method or None)
         self.report.pages_stored += 1
         self.report.pages_by_status[str(result.status)] += 1
         self.report.fields_flagged += sum(1 for f in result.fields if f.needs_review)

@@ -193,3 +193,28 @@ def make_bad_files(folder: Path) -> None:
     data = whole.read_bytes()
     (folder / "06-katkennut.pdf").write_bytes(data[: int(len(data) * 0.6)])
     whole.unlink()
+
+
+def crashing_read(
+    image: np.ndarray, dpi: float, templates: Mapping[str, Template], config: Any = None
+) -> tuple[PageResult, np.ndarray | None]:
+    """Kills its worker process on serial 13, as a segfault in a native library would."""
+    import os
+
+    _page, serial, _ = decode_identity(image)
+    if serial == 13:
+        os._exit(3)
+    return fake_read(image, dpi, templates, config)
+
+
+def stranger_read(
+    image: np.ndarray, dpi: float, templates: Mapping[str, Template], config: Any = None
+) -> tuple[PageResult, np.ndarray | None]:
+    """Claims serial 13 belongs to a form version the survey does not have."""
+    import dataclasses
+
+    result, normalised = fake_read(image, dpi, templates, config)
+    if result.identity is not None and result.identity.serial == 13:
+        identity = dataclasses.replace(result.identity, version="DEADBEEF")
+        result = dataclasses.replace(result, identity=identity, fields=())
+    return result, normalised

@@ -19,11 +19,13 @@ import pytest
 import scanfiles as sf
 from storekit import (
     coded_page,
+    crashing_read,
     failing_read,
     fake_read,
     make_bad_files,
     make_batch,
     make_template,
+    stranger_read,
     write_template_json,
 )
 
@@ -123,6 +125,33 @@ def test_a_reader_failure_rejects_only_that_page(tmp_path: Path, survey: Survey)
     report = run_batch([pdf], survey, survey.templates(), jobs=2, reader=failing_read)
     assert [(r.page, r.key) for r in report.page_rejections] == [(2, "scanner.reader_failed")]
     assert report.pages_by_status == {"read": 2, "rejected": 1}
+
+
+def test_a_reading_for_an_unknown_version_is_refused_not_fatal(
+    tmp_path: Path, survey: Survey
+) -> None:
+    base = sf.page_image(150)
+    pdf = sf.image_pdf(tmp_path / "a.pdf", [coded_page(base, 1, n) for n in (12, 13, 14)], 150)
+    report = run_batch([pdf], survey, survey.templates(), reader=stranger_read)
+    assert [(r.page, r.key) for r in report.page_rejections] == [(2, "store.unknown_version")]
+    assert survey.counts().pages == 3
+
+
+def test_a_crashed_worker_loses_no_page_for_good(tmp_path: Path, survey: Survey) -> None:
+    base = sf.page_image(150)
+    pages = [coded_page(base, 1, n) for n in range(10, 17)]
+    pdf = sf.image_pdf(tmp_path / "a.pdf", pages, 150)
+    other = sf.image_pdf(tmp_path / "b.pdf", [coded_page(base, 1, n) for n in (20, 21)], 150)
+    report = run_batch([pdf, other], survey, survey.templates(), jobs=2, reader=crashing_read)
+    crashed = [r for r in report.page_rejections if r.key == "scanner.reader_crashed"]
+    assert crashed and all(r.file == str(pdf) for r in crashed)
+    files = {Path(f.path).name: f.status for f in survey.scan_files()}
+    assert files == {"a.pdf": "reading", "b.pdf": "done"}  # the pool was replaced for b.pdf
+    # Run again with a reader that does not crash: the lost pages are read, nothing twice.
+    report = run_batch([pdf, other], survey, survey.templates(), jobs=2, reader=fake_read)
+    assert report.pages_stored == len(crashed) and report.files_skipped == 1
+    assert survey.counts().pages == 9
+    assert all(f.status == "done" for f in survey.scan_files())
 
 
 RESUME_SCRIPT = """
