@@ -337,7 +337,7 @@ class _Batch:
                         continue
                     yield state, self._task(state, page)
             except InputError as exc:
-                log.warning("%s refused: %s", path, exc.key)
+                log.info("%s refused: %s", path, exc.key)
                 state.failed = True
                 self.report.file_rejections.append(
                     Rejection(str(path), None, exc.key, dict(exc.params))

@@ -172,7 +172,7 @@ def _size_problem(path: Path, index: int, width: int, height: int) -> SourcePage
 
 def _refused(path: Path, index: int, key: str, **params: Any) -> SourcePage:
     params = {"file": str(path), "page": index + 1, **params}
-    log.warning("%s page %d refused: %s %s", path, index + 1, key, params)
+    log.info("%s page %d refused: %s %s", path, index + 1, key, params)
     return SourcePage(path, index, None, 0.0, "", error=key, error_params=params)
 
 

@@ -7,8 +7,8 @@ A pure function over the pages' identities in scan order:
   respondent, so does a page whose number does not increase, or a page of another form version.
 * A second page with the same version, serial and page number is a duplicate (the sheet was
   scanned twice); the first one counts.  The same *file* twice is caught earlier by its hash.
-* Blank pages (blank backs, empty sheets) belong to nobody.  Unidentified and rejected pages are
-  left for the clerk; they do not break an order-grouped respondent in two.
+* Blank pages (blank backs, empty sheets) and rejected pages belong to nobody.  Unidentified
+  pages are left for the clerk; they do not break an order-grouped respondent in two.
 * A respondent lacking some of the form's pages has them listed as missing.
 """
 
@@ -60,7 +60,8 @@ class Grouping:
     respondents: list[RespondentGroup] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     blanks: list[int] = field(default_factory=list)
-    unplaced: list[int] = field(default_factory=list)  # unidentified or rejected: for the clerk
+    unplaced: list[int] = field(default_factory=list)  # unidentified: the clerk places them
+    rejected: list[int] = field(default_factory=list)  # not usable at all
 
     @property
     def missing_pages(self) -> int:
@@ -84,6 +85,9 @@ def group_respondents(pages: Sequence[PageRef], page_counts: Mapping[str, int]) 
     for ref in pages:
         if ref.status == PageStatus.BLANK:
             out.blanks.append(ref.key)
+            continue
+        if ref.status == PageStatus.REJECTED:
+            out.rejected.append(ref.key)
             continue
         if ref.status not in _READ_STATUSES or ref.version is None or ref.page is None:
             out.unplaced.append(ref.key)

@@ -78,6 +78,6 @@ def test_same_serial_in_two_versions_are_two_respondents() -> None:
     assert g.respondents[0].missing == ()  # no page count known: no gap check
 
 
-def test_rejected_pages_are_unplaced() -> None:
+def test_rejected_pages_belong_to_nobody() -> None:
     g = group_respondents(refs(PageStatus.REJECTED, (V, 1, None)), {V: 1})
-    assert g.unplaced == [0] and len(g.respondents) == 1
+    assert g.rejected == [0] and g.unplaced == [] and len(g.respondents) == 1

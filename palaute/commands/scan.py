@@ -59,16 +59,14 @@ def run(args: argparse.Namespace) -> int:
         grouping = survey.assign_respondents()
         counts = survey.counts()
     for rejection in report.file_rejections:
-        print(
-            f"palaute: {rejection_line(rejection.file, None, rejection.key, rejection.params)}",
-            file=sys.stderr,
-        )
-    for rejection in report.page_rejections[:MAX_REJECTION_LINES]:
-        print(
-            f"palaute: {rejection_line(rejection.file, rejection.page, rejection.key, rejection.params)}",
-            file=sys.stderr,
-        )
-    hidden = len(report.page_rejections) - MAX_REJECTION_LINES
+        line = rejection_line(rejection.file, None, rejection.key, rejection.params)
+        print(f"palaute: {line}", file=sys.stderr)
+    order = {str(f): n for n, f in enumerate(files)}
+    pages = sorted(report.page_rejections, key=lambda r: (order.get(r.file, 0), r.page or 0))
+    for rejection in pages[:MAX_REJECTION_LINES]:
+        line = rejection_line(rejection.file, rejection.page, rejection.key, rejection.params)
+        print(f"palaute: {line}", file=sys.stderr)
+    hidden = len(pages) - MAX_REJECTION_LINES
     if hidden > 0:
         print(f"palaute: {i18n.t('scanner.summary.more', count=hidden)}", file=sys.stderr)
     status = report.pages_by_status
@@ -103,11 +101,12 @@ def run(args: argparse.Namespace) -> int:
             unplaced=grouping.unplaced,
         )
     )
-    reasons = Counter(r.key for r in report.page_rejections)
+    reasons = Counter(r.key for r in pages)
     if reasons:
         print(i18n.t("scanner.summary.reasons"))
+        example = {r.key: r.params for r in reversed(pages)}  # the first page of each reason
         for key, count in reasons.most_common():
-            print(f"  {count} × {describe(key, {})}")
+            print(f"  {count} × {describe(key, example[key])}")
     return int(ExitCode.FINISHED_WITH_REJECTIONS if report.rejected else ExitCode.OK)
 
 
@@ -136,9 +135,12 @@ def _fields(key: str) -> list[str]:
 
 def rejection_line(file: str, page: int | None, key: str, params: dict[str, Any]) -> str:
     """One line naming the file (and page) and what was wrong."""
-    if "file" in params:
-        return describe(key, params)
     reason = describe(key, params)
+    named = set(_fields(key)) if i18n.has(key) else set()
     if page is None:
+        if "file" in named:
+            return reason
         return i18n.t("scanner.batch.file_rejected", file=file, reason=reason)
+    if "page" in named:
+        return reason
     return i18n.t("scanner.batch.page_rejected", file=file, page=page, reason=reason)
