@@ -247,13 +247,23 @@ class _Batch:
                 self.local = _Reading(self.reader, self.templates, self.config)
             return self.local(task)
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(
-                max_workers=self.jobs,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker,
-                initargs=(self.reader, dict(self.templates), self.config),
-            )
-        return self.executor.submit(_work, task)
+            self.executor = self._new_pool()
+        try:
+            return self.executor.submit(_work, task)
+        except BrokenProcessPool:
+            # A worker died before its result was collected: the pages in flight on the old
+            # pool are reported when collected; this page goes to a new pool.
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = self._new_pool()
+            return self.executor.submit(_work, task)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(self.reader, dict(self.templates), self.config),
+        )
 
     def _collect(self, item: _InFlight) -> None:
         state, task, outcome = item.state, item.task, item.outcome
