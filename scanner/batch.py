@@ -60,6 +60,7 @@ class PageSink(Protocol):
         *,
         dpi: float | None = None,
         ingest_method: str | None = None,
+        image_kind: str | None = None,
     ) -> int: ...
 
     def finish_file(self, file_id: int) -> None: ...
@@ -103,7 +104,20 @@ class _Task:
     image: np.ndarray
     dpi: float
     method: str  # how ingest obtained the image (SourcePage.method)
-    image_target: str  # where the worker writes the normalised image
+    image_target: str  # where the worker writes the page image
+
+
+class ImageKind:
+    """What the stored page image shows."""
+
+    NORMALISED = "normalised"  # upright, in template coordinates (the reader's output)
+    SCAN = "scan"  # the page as scanned, at most SCAN_IMAGE_DPI: for pages the reader could not
+    # normalise but a clerk must look at (unidentified, rejected by the reader)
+
+
+SCAN_IMAGE_DPI = 150
+_KEEP_SCAN_FOR = frozenset({PageStatus.UNIDENTIFIED, PageStatus.REJECTED, PageStatus.FLAGGED})
+Outcome = tuple[PageResult, str | None]  # the result and the ImageKind of its stored image
 
 
 class _Reading:
@@ -114,26 +128,45 @@ class _Reading:
         self.templates = dict(templates)
         self.config = config
 
-    def __call__(self, task: _Task) -> PageResult:
+    def __call__(self, task: _Task) -> Outcome:
+        normalised: np.ndarray | None = None
         try:
             result, normalised = self.reader(task.image, task.dpi, self.templates, self.config)
         except Exception as exc:  # a bug in the reader must not stop the batch
             log.exception("reading %s page %d failed", task.source, task.index + 1)
-            return PageResult(
+            result = PageResult(
                 source_file=task.source,
                 index=task.index,
                 status=PageStatus.REJECTED,
                 reason="scanner.reader_failed",
                 reason_params={"error": f"{type(exc).__name__}: {exc}"},
             )
-        image_path = None
+        target = Path(task.image_target)
+        kind: str | None = None
         if normalised is not None:
-            target = Path(task.image_target)
             write_png(target, normalised)
-            image_path = str(target)
-        return dataclasses.replace(
-            result, source_file=task.source, index=task.index, image_path=image_path
+            kind = ImageKind.NORMALISED
+        elif result.status in _KEEP_SCAN_FOR:
+            write_png(target, _reduced(task.image, task.dpi))
+            kind = ImageKind.SCAN
+        result = dataclasses.replace(
+            result,
+            source_file=task.source,
+            index=task.index,
+            image_path=str(target) if kind else None,
         )
+        return result, kind
+
+
+def _reduced(image: np.ndarray, dpi: float) -> np.ndarray:
+    """The scan at no more than SCAN_IMAGE_DPI (enough for a clerk to see what it is)."""
+    if dpi <= SCAN_IMAGE_DPI:
+        return image
+    import cv2
+
+    scale = SCAN_IMAGE_DPI / dpi
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
 _worker: _Reading | None = None
@@ -150,7 +183,7 @@ def _init_worker(reader: Reader, templates: Mapping[str, Template], config: Any)
     _worker = _Reading(reader, templates, config)
 
 
-def _work(task: _Task) -> PageResult:
+def _work(task: _Task) -> Outcome:
     assert _worker is not None, "worker not initialised"
     return _worker(task)
 
@@ -169,7 +202,7 @@ class _FileState:
 class _InFlight:
     state: _FileState
     task: _Task
-    outcome: Future[PageResult] | PageResult  # already a PageResult when reading in-process
+    outcome: Future[Outcome] | Outcome  # already the outcome when reading in-process
     executor: ProcessPoolExecutor | None  # the pool running it
 
 
@@ -241,7 +274,7 @@ class _Batch:
                 self.executor.shutdown(wait=True, cancel_futures=True)
         return self.report
 
-    def _submit(self, task: _Task) -> Future[PageResult] | PageResult:
+    def _submit(self, task: _Task) -> Future[Outcome] | Outcome:
         if self.jobs == 1:
             if self.local is None:
                 self.local = _Reading(self.reader, self.templates, self.config)
@@ -269,7 +302,7 @@ class _Batch:
         state, task, outcome = item.state, item.task, item.outcome
         state.pending -= 1
         try:
-            result = outcome.result() if isinstance(outcome, Future) else outcome
+            result, kind = outcome.result() if isinstance(outcome, Future) else outcome
         except BrokenProcessPool:
             # A worker died (crash, out of memory).  The page is not stored, so the file stays
             # unfinished and a rerun reads it again; a fresh pool serves the rest of the batch.
@@ -283,15 +316,28 @@ class _Batch:
                 self.executor = None
             self._maybe_finish(state)
             return
-        self._store(state, result, dpi=task.dpi, method=task.method)
+        self._store(state, result, dpi=task.dpi, method=task.method, image_kind=kind)
         self._maybe_finish(state)
 
     def _store(
-        self, state: _FileState, result: PageResult, *, dpi: float, method: str = ""
+        self,
+        state: _FileState,
+        result: PageResult,
+        *,
+        dpi: float,
+        method: str = "",
+        image_kind: str | None = None,
     ) -> None:
         assert state.file_id is not None
+        file_id = state.file_id
+
+        def store(result: PageResult) -> None:
+            self.sink.store_page(
+                file_id, result, dpi=dpi, ingest_method=method or None, image_kind=image_kind
+            )
+
         try:
-            self.sink.store_page(state.file_id, result, dpi=dpi, ingest_method=method or None)
+            store(result)
         except PalauteError as exc:
             if exc.key not in UNSTORABLE_READING:
                 raise
@@ -306,7 +352,7 @@ class _Batch:
                 reason_params=dict(exc.params),
                 image_path=result.image_path,
             )
-            self.sink.store_page(state.file_id, result, dpi=dpi, ingest_method=method or None)
+            store(result)
         self.report.pages_stored += 1
         self.report.pages_by_status[str(result.status)] += 1
         self.report.fields_flagged += sum(1 for f in result.fields if f.needs_review)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import scanfiles as sf
+from PIL import Image
 from storekit import (
     coded_page,
     crashing_read,
@@ -77,6 +78,8 @@ def test_batch_reads_stores_and_groups(tmp_path: Path, survey: Survey) -> None:
     assert {p.dpi for p in read} == {200.0, 300.0}
     for page in read:
         assert page.image_path is not None and (survey.images_dir / page.image_path).is_file()
+        assert page.image_kind == "normalised"
+    assert all(p.image_path is None for p in survey.pages(status=PageStatus.BLANK))
     assert len(survey.flagged_fields()) == 3
 
 
@@ -125,6 +128,18 @@ def test_a_reader_failure_rejects_only_that_page(tmp_path: Path, survey: Survey)
     report = run_batch([pdf], survey, survey.templates(), jobs=2, reader=failing_read)
     assert [(r.page, r.key) for r in report.page_rejections] == [(2, "scanner.reader_failed")]
     assert report.pages_by_status == {"read": 2, "rejected": 1}
+
+
+def test_pages_the_reader_cannot_place_keep_the_scan_for_the_clerk(
+    tmp_path: Path, survey: Survey
+) -> None:
+    base = sf.page_image(300)
+    pdf = sf.image_pdf(tmp_path / "a.pdf", [coded_page(base, 1, 5), coded_page(base, 9, 5)], 300)
+    run_batch([pdf], survey, survey.templates(), reader=fake_read)
+    (lost,) = survey.pages(status=PageStatus.UNIDENTIFIED)
+    assert lost.image_kind == "scan" and lost.image_path is not None
+    with Image.open(survey.images_dir / lost.image_path) as im:
+        assert im.size == pytest.approx((1240, 1754), abs=2)  # reduced to 150 dpi
 
 
 def test_a_reading_for_an_unknown_version_is_refused_not_fatal(

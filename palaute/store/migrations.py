@@ -69,6 +69,7 @@ STEPS: tuple[str, ...] = (
         respondent_id INTEGER REFERENCES respondents(id) ON DELETE SET NULL,
         duplicate_of INTEGER REFERENCES pages(id),  -- same serial and page scanned before
         image_path  TEXT,                           -- relative to the images folder
+        image_kind  TEXT CHECK (image_kind IN ('normalised', 'scan')),
         dpi         REAL,
         ingest_method TEXT,
         read_at     TEXT NOT NULL,

@@ -52,6 +52,7 @@ class PageRow:
     respondent_id: int | None
     duplicate_of: int | None
     image_path: str | None  # relative to Survey.images_dir
+    image_kind: str | None  # "normalised" (template coordinates) or "scan" (as scanned, reduced)
     dpi: float | None
     ingest_method: str | None
 
@@ -74,6 +75,7 @@ class PageRow:
             respondent_id=row["respondent_id"],
             duplicate_of=row["duplicate_of"],
             image_path=row["image_path"],
+            image_kind=row["image_kind"],
             dpi=row["dpi"],
             ingest_method=row["ingest_method"],
         )

@@ -239,12 +239,15 @@ class Survey:
         *,
         dpi: float | None = None,
         ingest_method: str | None = None,
+        image_kind: str | None = None,
     ) -> int:
         """Store one page's reading (page row + field rows, one transaction); returns the page id.
 
         ``image`` is the normalised page image, written as PNG under :attr:`images_dir`; when the
         image was already written (by a worker process), pass ``result.image_path`` instead, either
-        absolute or relative to :attr:`images_dir`.  Storing a page twice keeps the first.
+        absolute or relative to :attr:`images_dir`.  ``image_kind`` says what the image shows
+        (``scanner.batch.ImageKind``: "normalised" by default when there is one, or "scan").
+        Storing a page twice keeps the first.
         """
         sha = self._file_sha(file_id)
         rel: str | None = None
@@ -252,6 +255,7 @@ class Survey:
             target = self.image_file(sha, result.index)
             write_png(target, image)
             rel = target.relative_to(self.images_dir).as_posix()
+            image_kind = image_kind or "normalised"
         elif result.image_path:
             given = Path(result.image_path)
             rel = (
@@ -278,8 +282,8 @@ class Survey:
             cur = c.execute(
                 "INSERT INTO pages (file_id, page_index, status, reason, reason_params, version,"
                 " page_number, serial, rotation, identity_source, identity_confidence,"
-                " registration_error_mm, confidence, image_path, dpi, ingest_method, read_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " registration_error_mm, confidence, image_path, image_kind, dpi, ingest_method,"
+                " read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     file_id,
                     result.index,
@@ -295,6 +299,7 @@ class Survey:
                     result.registration_error_mm,
                     result.confidence if (result.fields or ident) else None,
                     rel,
+                    (image_kind or "normalised") if rel else None,
                     dpi,
                     ingest_method,
                     now(),
