@@ -257,6 +257,7 @@ class _Batch:
         self.report = BatchReport(files=len(self.files))
         self.executor: ProcessPoolExecutor | None = None
         self.local: _Reading | None = None
+        self.seen: set[str] = set()  # content hashes met in this batch (a file given twice)
 
     # -- driving ---------------------------------------------------------------------------
     def run(self) -> BatchReport:
@@ -377,10 +378,11 @@ class _Batch:
                     raise InputError(
                         "scanner.input.unreadable", file=str(path), error=str(exc)
                     ) from exc
-                if self.sink.file_done(state.sha256):
+                if state.sha256 in self.seen or self.sink.file_done(state.sha256):
                     log.info("%s was read before, skipping", path)
                     self.report.files_skipped += 1
                     continue
+                self.seen.add(state.sha256)
                 count = page_count(path)
                 state.file_id = self.sink.begin_file(path, state.sha256, count)
                 stored = self.sink.stored_pages(state.file_id)

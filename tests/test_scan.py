@@ -92,9 +92,9 @@ def test_same_files_twice_change_nothing(tmp_path: Path, survey: Survey) -> None
     # A copy of the same scan under another name is the same content.
     copy = tmp_path / "kopio.pdf"
     copy.write_bytes(files[0].read_bytes())
-    report = run_batch([*files, copy], survey, survey.templates(), reader=fake_read)
+    report = run_batch([*files, copy, copy], survey, survey.templates(), reader=fake_read)
     survey.assign_respondents()
-    assert report.files_skipped == 3 and report.pages_stored == 0
+    assert report.files_skipped == 4 and report.pages_stored == 0
     assert survey.counts() == before
 
 
@@ -256,6 +256,47 @@ def test_cli_scan_with_the_real_reader_entry_point(
     assert code == ExitCode.FINISHED_WITH_REJECTIONS
     with Survey.open(db) as survey:
         assert survey.counts().pages >= expected["pages"] + 1
+
+
+def test_cli_scan_interrupted_with_ctrl_c_resumes(tmp_path: Path) -> None:
+    base = sf.page_image(300)
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for n in range(4):
+        pages = [coded_page(base, 1 + k % 2, 100 + n * 10 + k // 2) for k in range(20)]
+        sf.image_pdf(scans / f"{n:02d}.pdf", pages, 300)
+    total = 80
+    db = tmp_path / "kysely.sqlite"
+    template = write_template_json(tmp_path / "template.json", make_template())
+    assert main(["forms", "add", str(template), "--survey", str(db)]) == 0
+    cmd = [sys.executable, "-m", "palaute", "--lang", "en", "scan", str(scans)]
+    cmd += ["--survey", str(db), "-j", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        stored = 0
+        while time.monotonic() < deadline and stored < 10 and proc.poll() is None:
+            time.sleep(0.05)
+            conn = sqlite3.connect(db, timeout=5)
+            stored = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+            conn.close()
+        if proc.poll() is not None:
+            pytest.skip("the batch finished before it could be interrupted")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == ExitCode.INTERRUPTED, err
+    assert "interrupted; work already saved is kept" in err
+    assert "Traceback" not in err
+    with Survey.open(db) as survey:
+        interrupted = survey.counts().pages
+    assert 10 <= interrupted < total
+    assert main(["scan", str(scans), "--survey", str(db)]) == ExitCode.FINISHED_WITH_REJECTIONS
+    with Survey.open(db) as survey:
+        assert survey.counts().pages == total
+        assert all(f.status == "done" for f in survey.scan_files())
 
 
 def test_cli_scan_without_forms_says_what_to_do(

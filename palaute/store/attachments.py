@@ -16,6 +16,8 @@ def template_from_pdf(pdf_path: Path) -> Template:
 
     from palaute.store.survey import check_version
 
+    if not pdf_path.is_file():
+        raise InputError("scanner.input.not_found", file=str(pdf_path))
     try:
         with pikepdf.open(pdf_path) as pdf:
             spec = pdf.attachments.get(ATTACHMENT_NAME)

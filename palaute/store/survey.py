@@ -147,6 +147,8 @@ class Survey:
     def register_json(self, json_path: Path | str) -> Template:
         """Store a template JSON file."""
         path = Path(json_path)
+        if not path.is_file():
+            raise InputError("scanner.input.not_found", file=str(path))
         try:
             template = Template.load(path)
         except (OSError, UnicodeDecodeError) as exc:
