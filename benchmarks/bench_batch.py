@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from forms.template import Template  # noqa: E402
 from scanner.results import PageIdentity, PageResult, PageStatus  # noqa: E402
@@ -37,10 +37,10 @@ def passthrough_read(
 
 def main() -> None:
     from bench_ingest import build_pdf, maxrss_mb
-    from storekit import make_template
 
     from palaute.store import Survey
     from scanner.batch import default_jobs, run_batch
+    from tests.storekit import make_template
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=300)

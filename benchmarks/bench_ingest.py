@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
 
 from scanner.ingest import iter_pages  # noqa: E402
 
@@ -28,7 +28,8 @@ from scanner.ingest import iter_pages  # noqa: E402
 def build_pdf(path: Path, pages: int, dpi: int, codec: str, variants: int = 8) -> Path:
     """``pages`` pages, each its own image stream (cycling through a few different images)."""
     import pikepdf
-    import scanfiles as sf
+
+    from tests import scanfiles as sf
 
     images = [sf.page_image(dpi, str(n), seed=n) for n in range(variants)]
     encoded = []

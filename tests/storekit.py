@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 import pikepdf
-import scanfiles as sf
 
 from forms.template import Field, Mark, Option, Page, Template
 from scanner.results import FieldResult, FieldStatus, PageIdentity, PageResult, PageStatus
+from tests import scanfiles as sf
 
 BITS = 20  # 5 bits page number, 14 bits serial (0 = none), 1 bit blank
 BLOCK = 24  # pixels per block: survives JPEG and bilevel conversion

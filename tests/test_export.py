@@ -8,7 +8,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from storekit import fake_read, make_batch, make_template
 
 from palaute.cli import main
 from palaute.results.export import collect, export
@@ -16,6 +15,7 @@ from palaute.store import Survey
 from scanner.batch import run_batch
 from scanner.ingest import scan_files
 from scanner.results import FieldStatus
+from tests.storekit import fake_read, make_batch, make_template
 
 FIELDS = ["q1", "q2", "q3", "q4"]  # the template's question order
 

@@ -8,11 +8,11 @@ import numpy as np
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-import scanfiles as sf
 from PIL import Image
 
 from palaute.errors import InputError
 from scanner.ingest import estimate_dpi, iter_pages, page_count, scan_files
+from tests import scanfiles as sf
 
 
 def _rendered(pdf: Path, index: int, dpi: float) -> np.ndarray:

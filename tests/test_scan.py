@@ -16,9 +16,16 @@ import time
 from pathlib import Path
 
 import pytest
-import scanfiles as sf
 from PIL import Image
-from storekit import (
+
+from palaute.cli import main
+from palaute.errors import ExitCode
+from palaute.store import Survey
+from scanner.batch import run_batch
+from scanner.ingest import scan_files
+from scanner.results import PageStatus
+from tests import scanfiles as sf
+from tests.storekit import (
     coded_page,
     crashing_read,
     failing_read,
@@ -29,13 +36,6 @@ from storekit import (
     stranger_read,
     write_template_json,
 )
-
-from palaute.cli import main
-from palaute.errors import ExitCode
-from palaute.store import Survey
-from scanner.batch import run_batch
-from scanner.ingest import scan_files
-from scanner.results import PageStatus
 
 TESTS = Path(__file__).parent
 
@@ -175,7 +175,7 @@ from pathlib import Path
 from palaute.store import Survey
 from scanner.batch import run_batch
 from scanner.ingest import scan_files
-from storekit import slow_read
+from tests.storekit import slow_read
 with Survey.open(sys.argv[1]) as survey:
     run_batch(scan_files([Path(sys.argv[2])]), survey, survey.templates(), jobs=1, reader=slow_read)
 """
@@ -195,7 +195,7 @@ def test_a_killed_batch_resumes_without_loss_or_duplicates(tmp_path: Path, surve
     total = 30
     script = tmp_path / "resume.py"
     script.write_text(RESUME_SCRIPT)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(TESTS.parent)])}
+    env = {**os.environ, "PYTHONPATH": str(TESTS.parent)}
     proc = subprocess.Popen([sys.executable, str(script), str(survey.path), str(scans)], env=env)
     try:
         deadline = time.monotonic() + 60

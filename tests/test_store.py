@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pikepdf
 import pytest
-from storekit import make_template, write_template_json
 
 from palaute.errors import InputError, StoreError
 from palaute.store import ConflictError, Survey
 from palaute.store.migrations import STEPS
 from scanner.results import FieldResult, FieldStatus, PageIdentity, PageResult, PageStatus
+from tests.storekit import make_template, write_template_json
 
 
 @pytest.fixture
