@@ -214,3 +214,15 @@ def test_respondents_are_stable_across_regrouping(survey: Survey) -> None:
     assert pages[3].duplicate_of == pages[0].id and pages[3].respondent_id is None
     assert set(survey.respondent_fields(first[0].id)) == {"q1", "q2", "q3", "q4"}
     assert survey.change_log("page") == []  # first grouping is not a change
+
+
+def test_register_a_form_printed_by_palaute(tmp_path: Path) -> None:
+    api = pytest.importorskip("forms.api")
+    layout = Path(__file__).parents[1] / "layouts" / "asiakaspalautekysely.yaml"
+    if not layout.exists():
+        pytest.skip("the seed questionnaire layout is not in this tree")
+    printed = api.print_form(layout, tmp_path / "kysely.pdf", copies=2, serials=True)
+    with Survey.open(tmp_path / "kysely.sqlite") as s:
+        assert s.register_pdf(printed.pdf) == printed.template
+        assert s.register_json(printed.template_json) == printed.template
+        assert list(s.templates()) == [printed.template.version]
