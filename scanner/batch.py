@@ -33,9 +33,19 @@ from scanner.results import PageResult, PageStatus
 
 log = logging.getLogger(__name__)
 
-Reader = Callable[
-    [np.ndarray, float, Mapping[str, Template], Any], tuple[PageResult, np.ndarray | None]
-]
+
+class Reader(Protocol):
+    """The per-page reader's shape: ``scanner.read_page.read_page``.
+
+    ``templates`` is what the caller gave ``run_batch`` (the reader's own set of forms, a mapping
+    version → Template); ``config`` is omitted when the caller gave None.
+    """
+
+    def __call__(
+        self, image: np.ndarray, dpi: float, templates: Any, config: Any = ..., /
+    ) -> tuple[PageResult, np.ndarray | None]: ...
+
+
 Progress = Callable[[int], None]
 # Store errors meaning "this reading does not fit the survey" rather than "the store is broken".
 UNSTORABLE_READING = frozenset({"store.unknown_version"})
@@ -125,13 +135,16 @@ class _Reading:
 
     def __init__(self, reader: Reader, templates: Mapping[str, Template], config: Any) -> None:
         self.reader = reader
-        self.templates = dict(templates)
+        self.templates = templates
         self.config = config
 
     def __call__(self, task: _Task) -> Outcome:
         normalised: np.ndarray | None = None
         try:
-            result, normalised = self.reader(task.image, task.dpi, self.templates, self.config)
+            if self.config is None:  # the reader's own defaults
+                result, normalised = self.reader(task.image, task.dpi, self.templates)
+            else:
+                result, normalised = self.reader(task.image, task.dpi, self.templates, self.config)
         except Exception as exc:  # a bug in the reader must not stop the batch
             log.exception("reading %s page %d failed", task.source, task.index + 1)
             result = PageResult(
@@ -296,7 +309,7 @@ class _Batch:
             max_workers=self.jobs,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(self.reader, dict(self.templates), self.config),
+            initargs=(self.reader, self.templates, self.config),
         )
 
     def _collect(self, item: _InFlight) -> None:

@@ -13,6 +13,7 @@ from palaute.errors import InputError, StoreError
 from palaute.store import ConflictError, Survey
 from palaute.store.migrations import STEPS
 from scanner.results import FieldResult, FieldStatus, PageIdentity, PageResult, PageStatus
+from tests.scanfiles import vector_pdf
 from tests.storekit import make_template, write_template_json
 
 
@@ -66,16 +67,36 @@ def test_templates_round_trip_and_are_stored_once(survey: Survey) -> None:
 
 def test_register_template_json_and_pdf_attachment(tmp_path: Path) -> None:
     template = make_template(title="Toinen lomake", form_id="toinen")
-    pdf_path = tmp_path / "lomake.pdf"
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    pdf.attachments["template.json"] = pikepdf.AttachedFileSpec(pdf, template.to_json().encode())
-    pdf.save(pdf_path)
+    pdf_path = vector_pdf(tmp_path / "lomake.pdf", pages=4)  # two copies of a 2-page form
+    with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
+        spec = pikepdf.AttachedFileSpec(pdf, template.to_json().encode())
+        pdf.attachments["template.json"] = spec
+        pdf.save(pdf_path)
     with Survey.open(tmp_path / "s.sqlite") as s:
         assert s.register_pdf(pdf_path) == template
         other = make_template()
         assert s.register_json(write_template_json(tmp_path / "t.json", other)) == other
         assert set(s.templates()) == {template.version, other.version}
+        # The printed form's blank pages are kept for the reader; a bare JSON has none.
+        blanks = s.blank_pages(template.version, 100)
+        assert sorted(blanks) == [1, 2]
+        assert blanks[1].shape == pytest.approx((1169, 827), abs=2)  # A4 at 100 dpi
+        assert blanks[1].dtype == np.uint8 and int(blanks[1].min()) < 100
+        assert s.blank_pages(other.version, 100) == {}
+        assert s.register_pdf(pdf_path) == template  # again: nothing changes
+
+
+def test_register_refuses_a_pdf_shorter_than_its_form(tmp_path: Path) -> None:
+    pdf_path = vector_pdf(tmp_path / "lomake.pdf", pages=1)
+    with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
+        spec = pikepdf.AttachedFileSpec(pdf, make_template().to_json().encode())
+        pdf.attachments["template.json"] = spec
+        pdf.save(pdf_path)
+    with Survey.open(tmp_path / "s.sqlite") as s:
+        with pytest.raises(InputError) as err:
+            s.register_pdf(pdf_path)
+        assert err.value.key == "store.pdf_too_short"
+        assert s.templates() == {}
 
 
 def test_register_refuses_bad_templates(tmp_path: Path) -> None:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from palaute import i18n
 from palaute.errors import ExitCode, InputError
+
+if TYPE_CHECKING:
+    from forms.template import Template
+    from palaute.store import Survey
 
 MAX_REJECTION_LINES = 50  # per-page rejection lines printed before summarising the rest
 
@@ -48,9 +53,9 @@ def run(args: argparse.Namespace) -> int:
     files = scan_files(args.paths)
     jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
     with Survey.open(args.survey) as survey:
-        templates = survey.templates()
-        if not templates:
+        if not survey.templates():
             raise InputError("scanner.batch.no_templates", survey=str(args.survey))
+        templates = reader_templates(survey)
         total = sum(_count(page_count, f) for f in files)
         with tqdm(
             total=total, unit=i18n.t("scanner.cli.unit"), file=sys.stderr, disable=None
@@ -108,6 +113,31 @@ def run(args: argparse.Namespace) -> int:
         for key, count in reasons.most_common():
             print(f"  {count} × {describe(key, example[key])}")
     return int(ExitCode.FINISHED_WITH_REJECTIONS if report.rejected else ExitCode.OK)
+
+
+def reader_templates(survey: Survey) -> Mapping[str, Template]:
+    """The survey's form versions in the shape the page reader takes.
+
+    Integration point with the reader: when it keeps blank reference pages
+    (``scanner.templates.TemplateSet``), each version is added with its blank pages rendered
+    from the store at the reader's resolution; versions registered without their printed PDF
+    have none and are left out with a warning.  Otherwise the plain templates are enough.
+    """
+    try:
+        from scanner.templates import TemplateSet
+    except ImportError:
+        return survey.templates()
+    reader_set = TemplateSet()
+    for version, template in survey.templates().items():
+        blanks = survey.blank_pages(version, reader_set.dpi)
+        if not blanks:
+            line = i18n.t("scanner.batch.no_blank_pages", form=template.form_id, version=version)
+            print(f"palaute: {line}", file=sys.stderr)
+            continue
+        reader_set.add(template, blanks)
+    if not len(reader_set):
+        raise InputError("scanner.batch.no_blank_forms", survey=str(survey.path))
+    return reader_set
 
 
 def _count(counter: Any, path: Path) -> int:

@@ -4,10 +4,55 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from forms.template import Template, TemplateError
 from palaute.errors import InputError
 
 ATTACHMENT_NAME = "template.json"
+
+
+def blank_pages_pdf(pdf_path: Path, pages: int) -> bytes:
+    """The first ``pages`` pages of a printed form (its first copy) as a PDF of their own."""
+    import io
+
+    import pikepdf
+
+    try:
+        with pikepdf.open(pdf_path) as pdf:
+            if len(pdf.pages) < pages:
+                raise InputError(
+                    "store.pdf_too_short", file=str(pdf_path), pages=len(pdf.pages), needed=pages
+                )
+            out = pikepdf.new()
+            out.pages.extend(pdf.pages[:pages])
+            buf = io.BytesIO()
+            out.save(buf, compress_streams=True)
+            return buf.getvalue()
+    except pikepdf.PdfError as exc:
+        raise InputError("scanner.input.corrupt", file=str(pdf_path), error=str(exc)) from exc
+
+
+def render_pages(pdf_data: bytes, dpi: float) -> dict[int, np.ndarray]:
+    """Every page of a PDF rendered at ``dpi``: page number (1-based) → greyscale uint8 image."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf_data)
+    try:
+        out = {}
+        for index in range(len(doc)):
+            page = doc[index]
+            try:
+                bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+                arr = bitmap.to_numpy()
+            finally:
+                page.close()
+            if arr.ndim == 3:
+                arr = arr[:, :, 0]
+            out[index + 1] = np.ascontiguousarray(arr, dtype=np.uint8)
+        return out
+    finally:
+        doc.close()
 
 
 def template_from_pdf(pdf_path: Path) -> Template:

@@ -30,6 +30,10 @@ STEPS: tuple[str, ...] = (
         source      TEXT NOT NULL DEFAULT '',       -- where it came from (PDF or JSON path)
         added_at    TEXT NOT NULL
     );
+    CREATE TABLE template_blanks (
+        version     TEXT PRIMARY KEY REFERENCES templates(version),
+        pdf         BLOB NOT NULL                   -- the printed pages 1..n, unfilled (vector PDF)
+    );
     CREATE TABLE scan_files (
         id          INTEGER PRIMARY KEY,
         path        TEXT NOT NULL,

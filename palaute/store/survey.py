@@ -137,12 +137,38 @@ class Survey:
         return True
 
     def register_pdf(self, pdf_path: Path | str) -> Template:
-        """Store the template attached (as ``template.json``) to a printed form's PDF."""
-        from palaute.store.attachments import template_from_pdf
+        """Store the template attached (as ``template.json``) to a printed form's PDF, and the
+        form's blank pages (the reader compares scans with them, see :meth:`blank_pages`)."""
+        from palaute.store.attachments import blank_pages_pdf, template_from_pdf
 
-        template = template_from_pdf(Path(pdf_path))
-        self.add_template(template, source=str(pdf_path))
+        path = Path(pdf_path)
+        template = template_from_pdf(path)
+        blank = blank_pages_pdf(path, len(template.pages))  # checked before anything is stored
+        self.add_template(template, source=str(path))
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR IGNORE INTO template_blanks (version, pdf) VALUES (?, ?)",
+                (template.version, blank),
+            )
         return template
+
+    def blank_pdf(self, version: str) -> bytes | None:
+        """The unfilled pages 1..n of a form version as printed (a small PDF), if known.
+
+        Known for forms registered from their printed PDF, not for bare template JSON files.
+        """
+        row = self.conn.execute(
+            "SELECT pdf FROM template_blanks WHERE version = ?", (version,)
+        ).fetchone()
+        return bytes(row["pdf"]) if row else None
+
+    def blank_pages(self, version: str, dpi: float) -> dict[int, np.ndarray]:
+        """The form's unfilled pages rendered at ``dpi`` (page number → greyscale uint8 image);
+        empty when the blank pages are not known (see :meth:`blank_pdf`)."""
+        from palaute.store.attachments import render_pages
+
+        data = self.blank_pdf(version)
+        return render_pages(data, dpi) if data is not None else {}
 
     def register_json(self, json_path: Path | str) -> Template:
         """Store a template JSON file."""
