@@ -357,7 +357,7 @@ class _Batch:
                 raise
             # The reading cannot be stored as it is (a form version the survey lacks): keep
             # the page, refused with the reason, so that the batch goes on.
-            log.warning("%s page %d not stored as read: %s", state.path, result.index + 1, exc.key)
+            log.info("%s page %d not stored as read: %s", state.path, result.index + 1, exc.key)
             result = PageResult(
                 source_file=result.source_file,
                 index=result.index,

@@ -149,6 +149,16 @@ def test_store_page_refuses_unknown_version(survey: Survey) -> None:
         survey.store_page(file_id, bad)
     assert err.value.key == "store.unknown_version"
     assert survey.stored_pages(file_id) == frozenset()
+    # A page the reader refused, naming a form this survey lacks, is kept with its reason.
+    foreign = PageResult(
+        "scan.pdf",
+        0,
+        PageStatus.REJECTED,
+        "scanner.unknown_form",
+        PageIdentity("DEADBEEF", 1, None, 0, "qr", 1.0),
+    )
+    page = survey.page(survey.store_page(file_id, foreign))
+    assert (page.status, page.reason, page.version) == ("rejected", "scanner.unknown_form", None)
 
 
 def test_file_is_done_only_when_finished(survey: Survey) -> None:

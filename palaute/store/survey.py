@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 DEFAULT_NAME = "survey.sqlite"
 SYSTEM = "palaute"  # the "who" of changes made by the program itself
 _FIELD_COLUMNS = ("value", "status", "needs_review")
+_READ_STATUSES = frozenset({PageStatus.READ, PageStatus.FLAGGED})
 
 
 class ConflictError(StoreError):
@@ -300,13 +301,12 @@ class Survey:
             if existing is not None:
                 return int(existing["id"])
             version = ident.version if ident is not None else None
-            if (
-                version is not None
-                and not c.execute(
-                    "SELECT 1 FROM templates WHERE version = ?", (version,)
-                ).fetchone()
-            ):
-                raise StoreError("store.unknown_version", version=version)
+            if version is not None and not self._has_version(c, version):
+                if result.status in _READ_STATUSES:
+                    raise StoreError("store.unknown_version", version=version)
+                # A refused page of a form this survey does not have: keep what it said.
+                log.info("page %d: form version %s is not in the survey", result.index, version)
+                version = None
             cur = c.execute(
                 "INSERT INTO pages (file_id, page_index, status, reason, reason_params, version,"
                 " page_number, serial, rotation, identity_source, identity_confidence,"
@@ -613,6 +613,11 @@ class Survey:
         )
 
     # -- internals -----------------------------------------------------------------------------
+    @staticmethod
+    def _has_version(c: sqlite3.Connection, version: str) -> bool:
+        row = c.execute("SELECT 1 FROM templates WHERE version = ?", (version,)).fetchone()
+        return row is not None
+
     def _file_sha(self, file_id: int) -> str:
         row = self.conn.execute("SELECT sha256 FROM scan_files WHERE id = ?", (file_id,)).fetchone()
         if row is None:
