@@ -218,3 +218,14 @@ def stranger_read(
         identity = dataclasses.replace(result.identity, version="DEADBEEF")
         result = dataclasses.replace(result, identity=identity, fields=())
     return result, normalised
+
+
+def printed_pdf(path: Path, template: Template, copies: int = 1) -> Path:
+    """A stand-in for a PDF printed by palaute: vector pages with the template attached."""
+    sf.vector_pdf(path, pages=copies * len(template.pages))
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.attachments["template.json"] = pikepdf.AttachedFileSpec(
+            pdf, template.to_json().encode()
+        )
+        pdf.save(path)
+    return path

@@ -33,8 +33,8 @@ from tests.storekit import (
     make_bad_files,
     make_batch,
     make_template,
+    printed_pdf,
     stranger_read,
-    write_template_json,
 )
 
 TESTS = Path(__file__).parent
@@ -234,8 +234,8 @@ def test_cli_scan_with_the_real_reader_entry_point(
     expected = make_batch(tmp_path / "scans")
     make_bad_files(tmp_path / "scans")
     db = tmp_path / "kysely.sqlite"
-    template = write_template_json(tmp_path / "template.json", make_template())
-    assert main(["--lang", "en", "forms", "add", str(template), "--survey", str(db)]) == 0
+    form = printed_pdf(tmp_path / "lomake.pdf", make_template())
+    assert main(["--lang", "en", "forms", "add", str(form), "--survey", str(db)]) == 0
     assert "Added form testi" in capsys.readouterr().out
     code = main(["--lang", "en", "scan", str(tmp_path / "scans"), "--survey", str(db), "-j", "2"])
     out, err = capsys.readouterr()
@@ -246,7 +246,6 @@ def test_cli_scan_with_the_real_reader_entry_point(
         assert line.startswith("palaute: ")
     assert any("06-katkennut.pdf, page" in ln for ln in lines)
     assert "Files 6: read before 0, rejected 3." in out
-    assert "the page reader is missing" in out  # the placeholder reader refuses every page
     with Survey.open(db) as survey:
         assert survey.counts().pages >= expected["pages"] + 1
     # Nothing new the second time; a scan run again is harmless.
@@ -267,8 +266,8 @@ def test_cli_scan_interrupted_with_ctrl_c_resumes(tmp_path: Path) -> None:
         sf.image_pdf(scans / f"{n:02d}.pdf", pages, 300)
     total = 80
     db = tmp_path / "kysely.sqlite"
-    template = write_template_json(tmp_path / "template.json", make_template())
-    assert main(["forms", "add", str(template), "--survey", str(db)]) == 0
+    form = printed_pdf(tmp_path / "lomake.pdf", make_template())
+    assert main(["forms", "add", str(form), "--survey", str(db)]) == 0
     cmd = [sys.executable, "-m", "palaute", "--lang", "en", "scan", str(scans)]
     cmd += ["--survey", str(db), "-j", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -293,7 +292,8 @@ def test_cli_scan_interrupted_with_ctrl_c_resumes(tmp_path: Path) -> None:
     with Survey.open(db) as survey:
         interrupted = survey.counts().pages
     assert 10 <= interrupted < total
-    assert main(["scan", str(scans), "--survey", str(db)]) == ExitCode.FINISHED_WITH_REJECTIONS
+    code = main(["scan", str(scans), "--survey", str(db)])
+    assert code in (ExitCode.OK, ExitCode.FINISHED_WITH_REJECTIONS)
     with Survey.open(db) as survey:
         assert survey.counts().pages == total
         assert all(f.status == "done" for f in survey.scan_files())
