@@ -7,6 +7,7 @@ tests run the real entry point with ``scanner.read_page.read_page``.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -308,3 +309,35 @@ def test_cli_scan_without_forms_says_what_to_do(
     )
     assert code == ExitCode.BAD_INPUT
     assert "palaute forms add" in capsys.readouterr().err
+
+
+def test_the_bundled_sample_batch_end_to_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Print → forms add → scan → export with the real reader (where the tree has it)."""
+    api = pytest.importorskip("forms.api")
+    pytest.importorskip("scanner.templates")
+    root = TESTS.parent
+    batch = root / "samples" / "batch"
+    layout = root / "layouts" / "asiakaspalautekysely.yaml"
+    if not (batch / "truth.json").exists() or not layout.exists():
+        pytest.skip("the sample batch is not in this tree")
+    truth = json.loads((batch / "truth.json").read_text(encoding="utf-8"))
+    printed = api.print_form(layout, tmp_path / "lomake.pdf")
+    assert printed.template.version == truth["version"]
+    db = tmp_path / "kysely.sqlite"
+    assert main(["forms", "add", str(printed.pdf), "--survey", str(db)]) == 0
+    code = main(["scan", str(batch), "--survey", str(db), "-j", "2"])
+    assert code in (ExitCode.OK, ExitCode.FINISHED_WITH_REJECTIONS)
+    out = tmp_path / "vastaukset.json"
+    assert main(["export", "--format", "json", "--survey", str(db), "-o", str(out)]) == 0
+    exported = json.loads(out.read_text(encoding="utf-8"))["respondents"]
+    assert sorted(r["serial"] for r in exported) == sorted(
+        r["serial"] for r in truth["respondents"]
+    )
+    forms = [p for p in truth["pages"] if p["kind"] == "form"]
+    with Survey.open(db) as survey:
+        assert survey.counts().pages == len(truth["pages"])
+        read = [p for p in survey.pages() if p.status in (PageStatus.READ, PageStatus.FLAGGED)]
+        assert len(read) == len(forms)
+    capsys.readouterr()
