@@ -219,6 +219,13 @@ class _InFlight:
     executor: ProcessPoolExecutor | None  # the pool running it
 
 
+def _pages_or_zero(path: Path) -> int:
+    try:
+        return page_count(path)
+    except InputError:
+        return 0
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -394,6 +401,7 @@ class _Batch:
                 if state.sha256 in self.seen or self.sink.file_done(state.sha256):
                     log.info("%s was read before, skipping", path)
                     self.report.files_skipped += 1
+                    self.progress(_pages_or_zero(path))
                     continue
                 self.seen.add(state.sha256)
                 count = page_count(path)

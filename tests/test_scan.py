@@ -258,6 +258,22 @@ def test_cli_scan_with_the_real_reader_entry_point(
         assert survey.counts().pages >= expected["pages"] + 1
 
 
+def test_cli_scan_of_the_folder_holding_the_survey_skips_its_page_images(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scans = tmp_path / "scans"
+    make_batch(scans)
+    db = scans / "kysely.sqlite"
+    form = printed_pdf(tmp_path / "lomake.pdf", make_template())
+    assert main(["forms", "add", str(form), "--survey", str(db)]) == 0
+    for _ in range(2):
+        main(["--lang", "en", "scan", str(scans), "--survey", str(db), "-j", "1"])
+    with Survey.open(db) as survey:
+        assert any(survey.images_dir.rglob("*.png"))
+        assert [Path(f.path).name for f in survey.scan_files()] == ["01-aamu.pdf", "02-ilta.tif"]
+    assert "Files 2: read before 2, rejected 0." in capsys.readouterr().out
+
+
 def test_cli_scan_interrupted_with_ctrl_c_resumes(tmp_path: Path) -> None:
     base = sf.page_image(300)
     scans = tmp_path / "scans"

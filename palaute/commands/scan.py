@@ -50,9 +50,11 @@ def run(args: argparse.Namespace) -> int:
     from scanner.batch import default_jobs, run_batch
     from scanner.ingest import page_count, scan_files
 
-    files = scan_files(args.paths)
     jobs = args.jobs if args.jobs and args.jobs > 0 else default_jobs()
     with Survey.open(args.survey) as survey:
+        # The survey's own page images are never scans (`palaute scan .` beside the survey).
+        own = survey.images_dir.resolve()
+        files = [f for f in scan_files(args.paths) if not f.resolve().is_relative_to(own)]
         if not survey.templates():
             raise InputError("scanner.batch.no_templates", survey=str(args.survey))
         templates = reader_templates(survey)
