@@ -109,6 +109,17 @@ def _image_xobject(pdf: pikepdf.Pdf, img: np.ndarray, codec: str) -> pikepdf.Obj
             BitsPerComponent=8,
             Filter=pikepdf.Name.DCTDecode,
         )
+    if codec == "jpeg-rgb":  # a colour scan: the same page on slightly yellow paper
+        rgb = np.dstack([img, img, (img.astype(np.int16) * 0.9).astype(np.uint8)])
+        buf = io.BytesIO()
+        Image.fromarray(rgb, "RGB").save(buf, format="JPEG", quality=85)
+        return pdf.make_stream(
+            buf.getvalue(),
+            **common,
+            ColorSpace=pikepdf.Name.DeviceRGB,
+            BitsPerComponent=8,
+            Filter=pikepdf.Name.DCTDecode,
+        )
     if codec == "jpx":
         buf = io.BytesIO()
         Image.fromarray(img).save(buf, format="JPEG2000", quality_mode="rates", quality_layers=[20])

@@ -95,6 +95,8 @@ def test_xlsx_round_trip(tmp_path: Path, survey: Survey) -> None:
                     assert cell == ";".join(stored)
                 elif stored is None:
                     assert cell in (None, "")
+                elif isinstance(stored, str) and stored.isdigit():
+                    assert cell == int(stored)  # scale answers are numbers in the sheet
                 else:
                     assert cell == stored
                 assert row[6 + 2 * i] == status

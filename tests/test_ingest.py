@@ -28,6 +28,7 @@ def _rendered(pdf: Path, index: int, dpi: float) -> np.ndarray:
     ("codec", "dpi", "method"),
     [
         ("jpeg", 200, "embedded:jpeg"),
+        ("jpeg-rgb", 300, "embedded:jpeg"),
         ("jpx", 150, "embedded:jpx"),
         ("flate", 200, "embedded:flate"),
         ("g4", 300, "embedded:ccitt"),

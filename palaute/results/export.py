@@ -152,7 +152,7 @@ def write_xlsx(data: ExportData, path: Path, lang: str | None = None) -> None:
         head.append(c)
     sheet.append(head)
     for row in rows(data):
-        sheet.append(row)
+        sheet.append([_number_if_whole(v) for v in row])
     fields_sheet = wb.create_sheet(i18n.t("store.export.sheet_fields", lang)[:31])
     fields_sheet.append(
         [i18n.t(f"store.export.{name}", lang) for name in ("field", "form", "label")]
@@ -160,6 +160,13 @@ def write_xlsx(data: ExportData, path: Path, lang: str | None = None) -> None:
     for column in data.columns:
         fields_sheet.append([column.field_id, column.form_id, column.label])
     wb.save(path)
+
+
+def _number_if_whole(value: str | float | int) -> str | float | int:
+    """Scale answers such as "4" become numbers in a spreadsheet, so that they can be averaged."""
+    if isinstance(value, str) and value.isdigit() and len(value) < 10:
+        return int(value)
+    return value
 
 
 def to_json(data: ExportData) -> dict[str, Any]:
