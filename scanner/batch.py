@@ -12,6 +12,7 @@ hash and skipped; in a file read half-way, the pages already stored are skipped 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -219,6 +220,32 @@ class _InFlight:
     executor: ProcessPoolExecutor | None  # the pool running it
 
 
+T = TypeVar("T")
+
+
+def _guarded(path: Path, action: Callable[[], T]) -> T:
+    """Run an ingest step; an unexpected failure (a bug, or a file nobody foresaw) becomes an
+    InputError for that file, so that the rest of the batch is still read."""
+    try:
+        return action()
+    except (InputError, MemoryError):
+        raise
+    except Exception as exc:
+        log.exception("reading %s failed unexpectedly", path)
+        raise InputError(
+            "scanner.input.unexpected", file=str(path), error=f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _guarded_pages(path: Path, skip: frozenset[int]) -> Iterator[SourcePage]:
+    pages = _guarded(path, functools.partial(iter_pages, path, skip=skip))
+    while True:
+        page = _guarded(path, functools.partial(next, pages, None))
+        if page is None:
+            return
+        yield page
+
+
 def _pages_or_zero(path: Path) -> int:
     try:
         return page_count(path)
@@ -404,13 +431,13 @@ class _Batch:
                     self.progress(_pages_or_zero(path))
                     continue
                 self.seen.add(state.sha256)
-                count = page_count(path)
+                count = _guarded(path, functools.partial(page_count, path))
                 state.file_id = self.sink.begin_file(path, state.sha256, count)
                 stored = self.sink.stored_pages(state.file_id)
                 if stored:
                     self.report.pages_resumed += len(stored)
                     self.progress(len(stored))
-                for page in iter_pages(path, skip=stored):
+                for page in _guarded_pages(path, stored):
                     if not page.ok:
                         self._store_refused(state, page)
                         continue

@@ -14,16 +14,18 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+import scanner.batch as batch_module
 from palaute.cli import main
 from palaute.errors import ExitCode
 from palaute.store import Survey
 from scanner.batch import run_batch
-from scanner.ingest import scan_files
+from scanner.ingest import SourcePage, scan_files
 from scanner.results import PageStatus
 from tests import scanfiles as sf
 from tests.storekit import (
@@ -119,6 +121,26 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path, survey: Su
     assert statuses["05-salattu.pdf"] == "rejected" and statuses["01-aamu.pdf"] == "done"
 
 
+def test_an_unforeseen_ingest_failure_rejects_only_that_file(
+    tmp_path: Path, survey: Survey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_batch(tmp_path / "scans")
+    files = scan_files([tmp_path / "scans"])
+    real = batch_module.iter_pages
+
+    def flaky(path: Path, skip: frozenset[int] = frozenset()) -> Iterator[SourcePage]:
+        if path.suffix == ".tif":
+            raise RuntimeError("a decoder bug")
+        return real(path, skip)
+
+    monkeypatch.setattr(batch_module, "iter_pages", flaky)
+    report = run_batch(files, survey, survey.templates(), reader=fake_read)
+    (rejected,) = report.file_rejections
+    assert rejected.key == "scanner.input.unexpected" and rejected.file.endswith(".tif")
+    assert "RuntimeError: a decoder bug" in rejected.params["error"]
+    assert report.pages_by_status["read"] == 4  # the PDF was read
+
+
 def test_a_reader_failure_rejects_only_that_page(tmp_path: Path, survey: Survey) -> None:
     base = sf.page_image(150)
     pdf = sf.image_pdf(
@@ -174,8 +196,9 @@ RESUME_SCRIPT = """
 import sys
 from pathlib import Path
 from palaute.store import Survey
+import scanner.batch as batch_module
 from scanner.batch import run_batch
-from scanner.ingest import scan_files
+from scanner.ingest import SourcePage, scan_files
 from tests.storekit import slow_read
 with Survey.open(sys.argv[1]) as survey:
     run_batch(scan_files([Path(sys.argv[2])]), survey, survey.templates(), jobs=1, reader=slow_read)
