@@ -297,6 +297,24 @@ def test_cli_scan_of_the_folder_holding_the_survey_skips_its_page_images(
     assert "Files 2: read before 2, rejected 0." in capsys.readouterr().out
 
 
+def test_cli_scan_with_the_default_survey_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    make_batch(Path("scans"))
+    printed_pdf(Path("lomake.pdf"), make_template())
+    assert main(["forms", "add", "lomake.pdf"]) == 0
+    main(["scan", "scans", "-j", "2"])
+    capsys.readouterr()
+    with Survey.open(tmp_path / "survey.sqlite", create=False) as survey:
+        assert survey.images_dir == tmp_path / "survey.images"
+        stored = [p for p in survey.pages() if p.image_path]
+        assert stored
+        for page in stored:
+            assert page.image_path is not None and not Path(page.image_path).is_absolute()
+            assert (survey.images_dir / page.image_path).is_file()
+
+
 def test_cli_scan_interrupted_with_ctrl_c_resumes(tmp_path: Path) -> None:
     base = sf.page_image(300)
     scans = tmp_path / "scans"

@@ -62,7 +62,7 @@ class Survey:
     @classmethod
     def open(cls, path: Path | str = DEFAULT_NAME, *, create: bool = True) -> Survey:
         """Open (and, unless ``create`` is False, create) the survey at ``path``; migrate it."""
-        path = Path(path)
+        path = Path(path).absolute()  # image paths are kept relative to the survey's folder
         if not create and not path.exists():
             raise StoreError("store.not_found", path=str(path))
         try:
@@ -257,7 +257,7 @@ class Survey:
 
     # -- pages ---------------------------------------------------------------------------------
     def image_file(self, sha256: str, page_index: int) -> Path:
-        """Where the normalised image of a file's page is kept (absolute)."""
+        """Where the stored image of a file's page is kept (absolute)."""
         return self.images_dir / sha256[:16] / f"{page_index + 1:04d}.png"
 
     def store_page(
