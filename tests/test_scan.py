@@ -304,7 +304,14 @@ def test_cli_scan_with_the_default_survey_in_the_current_folder(
     make_batch(Path("scans"))
     printed_pdf(Path("lomake.pdf"), make_template())
     assert main(["forms", "add", "lomake.pdf"]) == 0
+    assert main(["--lang", "en", "forms", "add", "lomake.pdf"]) == 0
+    assert main(["--lang", "en", "forms", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "was already in the survey" in out
+    assert f"testi  {make_template().version}  Asiakaspalaute (2 p.)" in out
     main(["scan", "scans", "-j", "2"])
+    assert main(["export", "--format", "xlsx"]) == 0
+    assert (tmp_path / "survey.xlsx").is_file()
     capsys.readouterr()
     with Survey.open(tmp_path / "survey.sqlite", create=False) as survey:
         assert survey.images_dir == tmp_path / "survey.images"
