@@ -24,3 +24,19 @@ def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("print") / "form.pdf"
     print_form(SEED_FORM, out, copies=2, serials=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def review_images(seed_pdf: Path) -> list:
+    """The first two pages of the printed seed form, rasterised at 200 dpi."""
+    from .review_survey import rasterise
+
+    return rasterise(seed_pdf, 2)
+
+
+@pytest.fixture
+def review_survey(tmp_path: Path, seed_pdf: Path, review_images: list):
+    """A fresh survey with flagged fields, a written free-text field and one clerk."""
+    from .review_survey import build
+
+    return build(tmp_path, seed_pdf, review_images)
