@@ -421,3 +421,10 @@ def test_security_headers(client: TestClient) -> None:
     assert response.headers["x-frame-options"] == "DENY"
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+def test_a_stray_request_keeps_the_login_forms_token(client: TestClient) -> None:
+    token = csrf_of(client)
+    assert client.get("/favicon.ico").status_code == 303
+    response = client.post("/login", data={"csrf": token, "name": USER, "password": PASSWORD})
+    assert response.status_code == 303

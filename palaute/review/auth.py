@@ -75,7 +75,8 @@ class LoginRequired:
         now = self.clock()
         expired = not isinstance(seen, int | float) or now - seen > self.idle_seconds
         if not user or expired or not self.is_active(user):
-            end_session(request, "review.session_expired" if user and expired else None)
+            if user:  # an anonymous session (the login form's CSRF token) is left as it is
+                end_session(request, "review.session_expired" if expired else None)
             response: JSONResponse | RedirectResponse
             if request.method == "GET" and not scope["path"].startswith("/api/"):
                 response = RedirectResponse("/login", status_code=303)
