@@ -428,3 +428,32 @@ def test_a_stray_request_keeps_the_login_forms_token(client: TestClient) -> None
     assert client.get("/favicon.ico").status_code == 303
     response = client.post("/login", data={"csrf": token, "name": USER, "password": PASSWORD})
     assert response.status_code == 303
+
+
+def test_repeated_wrong_passwords_are_throttled(client: TestClient, clock: Clock) -> None:
+    token = csrf_of(client)
+    for _ in range(5):
+        response = client.post("/login", data={"csrf": token, "name": USER, "password": "x"})
+        assert response.status_code == 401
+    response = client.post("/login", data={"csrf": token, "name": USER, "password": PASSWORD})
+    assert response.status_code == 429
+    clock.now += 301
+    response = client.post("/login", data={"csrf": token, "name": USER, "password": PASSWORD})
+    assert response.status_code == 303
+
+
+def test_the_cookie_carries_no_answers(client: TestClient, review_survey: Built) -> None:
+    token = login(client)
+    pk = review_survey.fields["q2_perustelu"]
+    client.post(f"/texts/{pk}/draft", data={"csrf": token, "revision": "0", "text": "salaisuus"})
+    client.post(
+        f"/texts/{pk}", data={"csrf": token, "revision": "1", "action": "save", "text": "toinen"}
+    )
+    import base64
+
+    cookie = client.cookies["palaute_review"]
+    payload = base64.b64decode(cookie.split(".")[0] + "==")
+    assert b"salaisuus" not in payload and b"toinen" not in payload
+    client.post("/undo", data={"csrf": token})
+    row = field_row(review_survey, "q2_perustelu")
+    assert (row["text"], row["transcribed"]) == ("salaisuus", 0)

@@ -37,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from forms.template import Field, Template
 from palaute import i18n
 from palaute.errors import StoreError
-from palaute.review import auth, csrf, images, queue
+from palaute.review import auth, csrf, images, memory, queue
 from palaute.store import accounts, review
 from palaute.store.records import FieldRow, PageRow
 from palaute.store.survey import ConflictError, Survey
@@ -46,7 +46,6 @@ from scanner.results import FieldStatus, Value
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-UNDO_DEPTH = 20
 SKIP_LIMIT = 200
 SESSION_COOKIE = "palaute_review"
 
@@ -136,6 +135,8 @@ def create_app(
         autoescape=True,
     )
     templates = Jinja2Templates(env=env)
+    undo_stacks = memory.UndoStacks()
+    throttle = memory.LoginThrottle(clock)
 
     # -- helpers ---------------------------------------------------------------------------
     def lang_of(request: Request) -> str:
@@ -196,10 +197,8 @@ def create_app(
         value = request.session.get(key, [])
         return [int(v) for v in value if isinstance(v, int)] if isinstance(value, list) else []
 
-    def push_undo(request: Request, entry: list[Any]) -> None:
-        stack = request.session.get("undo", [])
-        stack = [*stack, entry][-UNDO_DEPTH:] if isinstance(stack, list) else [entry]
-        request.session["undo"] = stack
+    def push_undo(request: Request, entry: tuple[Any, ...]) -> None:
+        undo_stacks.push(auth.session_id(request), entry)
         request.session["done"] = int(request.session.get("done", 0) or 0) + 1
 
     # -- login, logout, language -------------------------------------------------------------
@@ -212,12 +211,17 @@ def create_app(
         form = await csrf.checked_form(request)
         name = str(form.get("name", ""))[:64].strip()
         password = str(form.get("password", ""))
+        if throttle.blocked(name):
+            log.warning("login for %r refused: too many failures", name)
+            return render(request, "login.html", status=429, error="throttled", name=name)
         ok = bool(name and password) and await run_in_threadpool(
             lambda: accounts.verify(access.get(), name, password)
         )
         if not ok:
+            throttle.failed(name)
             log.warning("failed login for %r", name)
-            return render(request, "login.html", status=401, error=True, name=name)
+            return render(request, "login.html", status=401, error="failed", name=name)
+        throttle.succeeded(name)
         auth.start_session(request, name, clock)
         csrf.rotate(request)
         log.info("%s logged in", name)
@@ -225,6 +229,7 @@ def create_app(
 
     async def logout(request: Request) -> Response:
         await csrf.checked_form(request)
+        undo_stacks.drop(auth.session_id(request))
         auth.end_session(request)
         return redirect("/login")
 
@@ -282,7 +287,7 @@ def create_app(
             return redirect(f"/flags/{pk}")
         push_undo(
             request,
-            ["flag", pk, new.revision, _dump(field.value), str(field.status), field.needs_review],
+            ("flag", pk, new.revision, _dump(field.value), str(field.status), field.needs_review),
         )
         return redirect("/flags")
 
@@ -294,12 +299,10 @@ def create_app(
 
     async def undo(request: Request) -> Response:
         await csrf.checked_form(request)
-        stack = request.session.get("undo", [])
-        if not isinstance(stack, list) or not stack:
+        entry = undo_stacks.pop(auth.session_id(request))
+        if entry is None:
             request.session["flash"] = "review.nothing_to_undo"
             return redirect("/flags")
-        entry = stack.pop()
-        request.session["undo"] = stack
         request.session["done"] = max(0, int(request.session.get("done", 0) or 0) - 1)
         user = auth.current_user(request)
         survey = access.get()
@@ -410,7 +413,7 @@ def create_app(
             return redirect(f"/texts/{pk}")
         push_undo(
             request,
-            ["text", pk, item.field.revision, before.text, str(before.field.status), False],
+            ("text", pk, item.field.revision, before.text, str(before.field.status), False),
         )
         return redirect("/texts")
 

@@ -7,6 +7,7 @@ was removed or disabled.  Every path except the login page and the static files 
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 
@@ -34,6 +35,16 @@ def start_session(request: Request, user: str, clock: Callable[[], float] = time
     request.session[SEEN] = clock()
     request.session["started"] = clock()
     request.session["done"] = 0
+    request.session["sid"] = secrets.token_urlsafe(16)
+
+
+def session_id(request: Request) -> str:
+    """A random id of this login (keys the server-side undo stack)."""
+    sid = request.session.get("sid")
+    if not isinstance(sid, str):
+        sid = secrets.token_urlsafe(16)
+        request.session["sid"] = sid
+    return sid
 
 
 def end_session(request: Request, flash: str | None = None) -> None:
