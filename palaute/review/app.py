@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SKIP_LIMIT = 200
 SESSION_COOKIE = "palaute_review"
+# Crops never change (page images are written once): let the browser keep them a while.
+IMAGE_CACHE = {"Cache-Control": "private, max-age=600"}
 
 
 class SurveyAccess:
@@ -251,7 +253,8 @@ def create_app(
     def flag_response(request: Request, field: FieldRow, page: PageRow) -> Response:
         tfield = access.template_field(page.version, field.field_id)
         item = queue.build_item(field, page, tfield, lang_of(request))
-        return render(request, "flag.html", item=item)
+        after = review.next_flagged(access.get(), [*session_list(request, "skip"), field.id])
+        return render(request, "flag.html", item=item, prefetch=after.id if after else None)
 
     async def next_flag(request: Request) -> Response:
         skipped = session_list(request, "skip")
@@ -446,7 +449,7 @@ def create_app(
             data = await run_in_threadpool(images.field_crop, path, page.dpi, field.crop)
         except images.ImageMissing as exc:
             raise HTTPException(status_code=404) from exc
-        return Response(data, media_type="image/png")
+        return Response(data, media_type="image/png", headers=IMAGE_CACHE)
 
     async def page_image(request: Request) -> Response:
         survey = access.get()
@@ -465,7 +468,7 @@ def create_app(
             data = await run_in_threadpool(images.page_view, path, page.dpi, highlight)
         except images.ImageMissing as exc:
             raise HTTPException(status_code=404) from exc
-        return Response(data, media_type="image/png")
+        return Response(data, media_type="image/png", headers=IMAGE_CACHE)
 
     # -- JSON ---------------------------------------------------------------------------------
     async def api_next(request: Request) -> Response:

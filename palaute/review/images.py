@@ -60,7 +60,7 @@ def _px(mm: float, dpi: float) -> int:
 
 def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=3)
+    image.save(out, format="PNG", compress_level=1)
     return out.getvalue()
 
 
