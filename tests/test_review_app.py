@@ -457,3 +457,71 @@ def test_the_cookie_carries_no_answers(client: TestClient, review_survey: Built)
     client.post("/undo", data={"csrf": token})
     row = field_row(review_survey, "q2_perustelu")
     assert (row["text"], row["transcribed"]) == ("salaisuus", 0)
+
+
+def add_loose_pages(built: Built) -> tuple[int, int]:
+    """An unidentified page and a flagged one (sharing page 1's image)."""
+    from scanner.results import PageResult, PageStatus
+
+    with Survey.open(built.path, create=False) as survey:
+        image = survey.page(built.pages[0]).image_path
+        file_id = survey.scan_files()[0].id
+        ids = []
+        for index, status in ((2, PageStatus.UNIDENTIFIED), (3, PageStatus.FLAGGED)):
+            result = PageResult(
+                "scan.pdf", index, status, "scanner.identify.no_qr", image_path=image
+            )
+            ids.append(survey.store_page(file_id, result, dpi=200.0))
+    return ids[0], ids[1]
+
+
+def test_page_fixes(client: TestClient, review_survey: Built) -> None:
+    unidentified, flagged = add_loose_pages(review_survey)
+    token = login(client)
+    page = client.get("/fix").text
+    assert f'action="/pages/{unidentified}/fix"' in page and review_survey.template.version in page
+    assert "scanner.identify.no_qr" in page
+    state = re.search(r'name="state" value="([0-9a-f]{16})"', page)
+    assert state
+    data = {"csrf": token, "state": state.group(1), "action": "assign"}
+    bad = [
+        {"version": "../../x", "page_number": "1"},
+        {"version": review_survey.template.version, "page_number": "9"},
+        {"version": review_survey.template.version, "page_number": "1", "serial": "-3"},
+    ]
+    for extra in bad:
+        assert client.post(f"/pages/{unidentified}/fix", data={**data, **extra}).status_code == 400
+    response = client.post(
+        f"/pages/{unidentified}/fix",
+        data={**data, "version": review_survey.template.version, "page_number": "3", "serial": "7"},
+    )
+    assert response.headers["location"] == "/fix"
+    with Survey.open(review_survey.path, create=False) as survey:
+        row = survey.page(unidentified)
+        assert (row.version, row.page_number, row.serial, row.identity_source) == (
+            review_survey.template.version,
+            3,
+            7,
+            "clerk",
+        )
+        assert {c.column for c in survey.change_log("page", unidentified)} >= {
+            "version",
+            "page_number",
+            "serial",
+        }
+    # the same form again with the old state: someone else changed it
+    response = client.post(f"/pages/{unidentified}/fix", data={**data, "action": "reject"})
+    assert response.headers["location"] == f"/pages/{unidentified}/fix"
+    page = client.get("/fix").text
+    assert f'action="/pages/{flagged}/fix"' in page
+    state = re.search(r'name="state" value="([0-9a-f]{16})"', page)
+    assert state
+    client.post(
+        f"/pages/{flagged}/fix", data={"csrf": token, "state": state.group(1), "action": "reject"}
+    )
+    with Survey.open(review_survey.path, create=False) as survey:
+        assert (survey.page(flagged).status, survey.page(flagged).reason) == (
+            "rejected",
+            "review.not_a_form",
+        )
+    assert "Tunnistamattomat ja merkityt sivut on käyty läpi" in client.get("/fix").text

@@ -41,7 +41,7 @@ from palaute.review import auth, csrf, images, memory, queue
 from palaute.store import accounts, review
 from palaute.store.records import FieldRow, PageRow
 from palaute.store.survey import ConflictError, Survey
-from scanner.results import FieldStatus, Value
+from scanner.results import FieldStatus, PageStatus, Value
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +159,7 @@ def create_app(
         return {
             "flagged": review.flagged_count(survey),
             "texts": review.written_count(survey),
+            "pages": review.pages_to_fix_count(survey),
             "done": done,
             "rate": round(done / hours),
         }
@@ -296,9 +297,10 @@ def create_app(
 
     async def reset_skipped(request: Request) -> Response:
         form = await csrf.checked_form(request)
-        key = "skip_text" if form.get("queue") == "texts" else "skip"
+        target = {"texts": ("skip_text", "/texts"), "pages": ("skip_pages", "/fix")}
+        key, url = target.get(str(form.get("queue")), ("skip", "/flags"))
         request.session[key] = []
-        return redirect("/texts" if key == "skip_text" else "/flags")
+        return redirect(url)
 
     async def undo(request: Request) -> Response:
         await csrf.checked_form(request)
@@ -420,6 +422,89 @@ def create_app(
         )
         return redirect("/texts")
 
+    # -- pages a clerk must identify, accept or reject -----------------------------------------
+    def fix_response(request: Request, page: PageRow, status: int = 200) -> Response:
+        forms = [
+            {"version": v, "title": tpl.title, "language": tpl.language, "pages": len(tpl.pages)}
+            for v, tpl in access.get().templates().items()
+        ]
+        return render(
+            request,
+            "fix.html",
+            status=status,
+            page=page,
+            state=review.page_state(page),
+            forms=forms,
+            reason=queue.reason_text(page.reason, lang_of(request)),
+        )
+
+    async def next_fix(request: Request) -> Response:
+        skipped = session_list(request, "skip_pages")
+        page = review.next_page_to_fix(access.get(), skipped)
+        if page is None:
+            return render(request, "done.html", queue_name="pages", skipped=len(skipped))
+        return fix_response(request, page)
+
+    def page_or_404(page_id: int) -> PageRow:
+        try:
+            return access.get().page(page_id)
+        except StoreError as exc:
+            raise HTTPException(status_code=404) from exc
+
+    async def show_fix(request: Request) -> Response:
+        return fix_response(request, page_or_404(request.path_params["page_id"]))
+
+    async def fix_page(request: Request) -> Response:
+        page_id = request.path_params["page_id"]
+        form = await csrf.checked_form(request)
+        action = str(form.get("action", ""))
+        if action == "skip":
+            skipped = [*session_list(request, "skip_pages"), page_id][-SKIP_LIMIT:]
+            request.session["skip_pages"] = skipped
+            return redirect("/fix")
+        page_or_404(page_id)
+        state = form.get("state")
+        if not isinstance(state, str) or len(state) != 16:
+            raise HTTPException(status_code=400, detail="bad state")
+        user = auth.current_user(request)
+        survey = access.get()
+        try:
+            if action == "assign":
+                templates_ = survey.templates()
+                version = form.get("version")
+                if not isinstance(version, str) or version not in templates_:
+                    raise HTTPException(status_code=400, detail="bad form version")
+                number = int_param(form.get("page_number"))
+                if not 1 <= number <= len(templates_[version].pages):
+                    raise HTTPException(status_code=400, detail="bad page number")
+                serial_text = form.get("serial") or ""
+                serial = int_param(serial_text) if serial_text else None
+                review.assign_page(
+                    survey,
+                    page_id,
+                    version=version,
+                    page_number=number,
+                    serial=serial,
+                    who=user,
+                    expected_state=state,
+                )
+                survey.assign_respondents(who=user)
+            elif action == "accept":
+                review.set_page_status(survey, page_id, PageStatus.READ, "", user, state)
+            elif action == "reject":
+                review.set_page_status(
+                    survey, page_id, PageStatus.REJECTED, "review.not_a_form", user, state
+                )
+            else:
+                raise HTTPException(status_code=400, detail="bad action")
+        except ConflictError:
+            request.session["flash"] = "review.conflict"
+            return redirect(f"/pages/{page_id}/fix")
+        except StoreError as exc:
+            raise HTTPException(status_code=400, detail="not stored") from exc
+        request.session["done"] = int(request.session.get("done", 0) or 0) + 1
+        return redirect("/fix")
+
     # -- pages and images ------------------------------------------------------------------------
     async def show_page(request: Request) -> Response:
         survey = access.get()
@@ -534,6 +619,9 @@ def create_app(
         Route("/texts/{pk:int}", finish_text, methods=["POST"]),
         Route("/texts/{pk:int}/draft", save_draft, methods=["POST"]),
         Route("/pages/{page_id:int}", show_page, methods=["GET"]),
+        Route("/fix", next_fix, methods=["GET"]),
+        Route("/pages/{page_id:int}/fix", show_fix, methods=["GET"]),
+        Route("/pages/{page_id:int}/fix", fix_page, methods=["POST"]),
         Route("/image/field/{pk:int}", field_image, methods=["GET"]),
         Route("/image/page/{page_id:int}", page_image, methods=["GET"]),
         Route("/api/queue/next", api_next, methods=["GET"]),

@@ -6,15 +6,16 @@ same transaction and checked against the field's ``revision`` (optimistic lockin
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from palaute.errors import StoreError
-from palaute.store.records import FieldRow
+from palaute.store.records import FieldRow, PageRow
 from palaute.store.survey import ConflictError, Survey, now
-from scanner.results import FieldStatus
+from scanner.results import FieldStatus, PageStatus
 
 MAX_TEXT = 10_000  # characters a transcription may hold
 # Statuses a clerk may leave a free-text field in.
@@ -133,4 +134,71 @@ def _update_logged(c: sqlite3.Connection, row: sqlite3.Row, new: dict[str, Any],
         f"UPDATE fields SET {assignments}revision = revision + 1, reviewed_by = ?, reviewed_at = ?"
         " WHERE id = ? AND revision = ?",
         (*changed.values(), who, stamp, row["id"], row["revision"]),
+    )
+
+
+# -- pages a clerk must look at ---------------------------------------------------------------
+_PAGE_QUEUE = (
+    "SELECT * FROM pages WHERE (status = 'unidentified'"
+    " OR (status = 'flagged' AND COALESCE(identity_source, '') <> 'clerk'))"
+)
+
+
+def page_state(page: PageRow) -> str:
+    """A short token of what a clerk can change on a page (optimistic check for page fixes)."""
+    parts = (page.status, page.version, page.page_number, page.serial, page.identity_source)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def next_page_to_fix(survey: Survey, exclude: Collection[int] = ()) -> PageRow | None:
+    """The next unidentified page, or flagged page not yet looked at, in scan order."""
+    ids = [int(i) for i in exclude]
+    extra = f" AND id NOT IN ({', '.join('?' * len(ids))})" if ids else ""
+    row = survey.conn.execute(
+        _PAGE_QUEUE + extra + " ORDER BY file_id, page_index LIMIT 1", ids
+    ).fetchone()
+    return PageRow.from_row(row) if row is not None else None
+
+
+def pages_to_fix_count(survey: Survey) -> int:
+    return int(survey.conn.execute(f"SELECT count(*) FROM ({_PAGE_QUEUE})").fetchone()[0])
+
+
+def set_page_status(
+    survey: Survey,
+    page_id: int,
+    status: PageStatus,
+    reason: str,
+    who: str,
+    expected_state: str,
+) -> PageRow:
+    """Accept a flagged page as read, or reject one (not a form); logged, optimistically checked."""
+    with survey.transaction() as c:
+        row = c.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
+        if row is None:
+            raise StoreError("store.no_such_page", page=page_id)
+        if page_state(PageRow.from_row(row)) != expected_state:
+            raise ConflictError("store.conflict", field=f"page {page_id}", revision=0)
+        survey._set_logged(
+            c, "page", "pages", page_id, row, {"status": str(status), "reason": reason}, who
+        )
+    return survey.page(page_id)
+
+
+def assign_page(
+    survey: Survey,
+    page_id: int,
+    *,
+    version: str,
+    page_number: int,
+    serial: int | None,
+    who: str,
+    expected_state: str,
+) -> PageRow:
+    """Say which form page this is (logged; checked against ``expected_state``)."""
+    page = survey.page(page_id)
+    if page_state(page) != expected_state:
+        raise ConflictError("store.conflict", field=f"page {page_id}", revision=0)
+    return survey.update_page_identity(
+        page_id, version=version, page_number=page_number, serial=serial, who=who
     )
