@@ -108,3 +108,23 @@ def test_review_command_needs_a_user(tmp_path: Path) -> None:
 def test_reader_user_fixture_logs_in(review_survey: Built, cheap_argon2: None) -> None:
     with Survey.open(review_survey.path, create=False) as survey:
         assert accounts.verify(survey, USER, PASSWORD)
+
+
+def test_review_command_serves_the_desk(
+    review_survey: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: dict[str, object] = {}
+
+    def fake_run(app: object, host: str, port: int, log_level: str) -> None:
+        served.update(app=app, host=host, port=port)
+
+    monkeypatch.setattr("uvicorn.run", fake_run)
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    args = ["review", "--survey", str(review_survey.path), "--port", "8799", "--no-browser"]
+    assert main(args) == ExitCode.OK
+    assert (served["host"], served["port"]) == ("127.0.0.1", 8799)
+    assert not opened
+    assert main(["review", "--survey", str(review_survey.path), "--port", "0"]) == (
+        ExitCode.BAD_INPUT
+    )
