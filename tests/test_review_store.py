@@ -128,3 +128,23 @@ def test_review_command_serves_the_desk(
     assert main(["review", "--survey", str(review_survey.path), "--port", "0"]) == (
         ExitCode.BAD_INPUT
     )
+
+
+def test_every_key_in_the_desks_templates_exists() -> None:
+    import re
+
+    from palaute import i18n
+    from palaute.review.app import HERE
+    from scanner.results import FieldStatus, PageStatus
+
+    used = {
+        m.group(1)
+        for path in (HERE / "templates").glob("*.html")
+        for m in re.finditer(r"""t\(\s*["']([a-z_]+\.[a-z0-9_]+)["']""", path.read_text())
+    }
+    used |= {f"review.status_{s}" for s in FieldStatus}
+    used |= {f"review.page_status_{s}" for s in PageStatus}
+    used |= {f"review.error_{n}" for n in (400, 403, 404)}
+    used = {k for k in used if not k.endswith("_")}  # prefixes of the families above
+    assert len(used) > 40
+    assert sorted(k for k in used if not i18n.has(k)) == []
