@@ -113,6 +113,15 @@
         form.requestSubmit(submitter);
       });
     });
+    // Leaving the page with unsaved typing: send the last draft on the way out.
+    window.addEventListener("pagehide", () => {
+      if (ready || text.value === lastSaved) return;
+      const body = new FormData();
+      body.append("csrf", form.elements.namedItem("csrf").value);
+      body.append("revision", revision.value);
+      body.append("text", text.value);
+      navigator.sendBeacon(form.dataset.draft, body);
+    });
     text.focus();
     text.setSelectionRange(text.value.length, text.value.length);
   }
