@@ -230,13 +230,7 @@ def _image_pages(path: Path, skip: frozenset[int]) -> Iterator[SourcePage]:
                 frame = im if frames != 1 else ImageOps.exif_transpose(im)
                 frame.load()
                 grey = to_grey(frame)
-            except (
-                OSError,
-                ValueError,
-                SyntaxError,
-                TypeError,
-                Image.DecompressionBombError,
-            ) as exc:
+            except (OSError, ValueError, SyntaxError, TypeError, Image.DecompressionBombError) as exc:
                 yield _refused(path, index, "scanner.input.page_unreadable", error=str(exc))
                 continue
             dpi = _usable_dpi(im.info.get("dpi"))
@@ -442,10 +436,7 @@ class _Renderer:
         if arr.ndim == 3:
             arr = arr[:, :, 0]
         return SourcePage(
-            self.path,
-            index,
-            np.ascontiguousarray(arr, dtype=np.uint8),
-            float(RENDER_DPI),
+            self.path, index, np.ascontiguousarray(arr, dtype=np.uint8), float(RENDER_DPI),
             Method.RENDERED,
         )
 

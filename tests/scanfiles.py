@@ -20,35 +20,13 @@ def page_image(dpi: int = 200, label: str = "1", seed: int = 0) -> np.ndarray:
     height = round(A4_MM[1] / 25.4 * dpi)
     img = np.full((height, width), 255, np.uint8)
     s = dpi / 200
-    cv2.rectangle(
-        img,
-        (int(60 * s), int(60 * s)),
-        (width - int(60 * s), height - int(60 * s)),
-        0,
-        max(1, int(3 * s)),
-    )
+    cv2.rectangle(img, (int(60 * s), int(60 * s)), (width - int(60 * s), height - int(60 * s)), 0, max(1, int(3 * s)))
     rng = np.random.default_rng(seed)
     for row in range(12):
         y = int((200 + row * 120) * s)
         length = int(rng.integers(400, 1200) * s)
-        cv2.putText(
-            img,
-            "Palvelu oli " + "x" * (length // int(40 * s)),
-            (int(120 * s), y),
-            cv2.FONT_HERSHEY_SIMPLEX,
-            1.2 * s,
-            0,
-            max(1, int(2 * s)),
-        )
-    cv2.putText(
-        img,
-        label,
-        (int(1200 * s), int(2000 * s)),
-        cv2.FONT_HERSHEY_SIMPLEX,
-        6 * s,
-        0,
-        max(1, int(12 * s)),
-    )
+        cv2.putText(img, "Palvelu oli " + "x" * (length // int(40 * s)), (int(120 * s), y), cv2.FONT_HERSHEY_SIMPLEX, 1.2 * s, 0, max(1, int(2 * s)))
+    cv2.putText(img, label, (int(1200 * s), int(2000 * s)), cv2.FONT_HERSHEY_SIMPLEX, 6 * s, 0, max(1, int(12 * s)))
     return img
 
 
@@ -70,9 +48,7 @@ def image_pdf(path: Path, images: Iterable[np.ndarray], dpi: float, codec: str =
     return path
 
 
-def repeated_image_pdf(
-    path: Path, img: np.ndarray, dpi: float, pages: int, codec: str = "jpeg"
-) -> Path:
+def repeated_image_pdf(path: Path, img: np.ndarray, dpi: float, pages: int, codec: str = "jpeg") -> Path:
     """A long PDF whose pages all show the same image stream (small on disk, decoded per page)."""
     pdf = pikepdf.new()
     xobj = _image_xobject(pdf, img, codec)
@@ -95,18 +71,10 @@ def _place(pdf: pikepdf.Pdf, xobj: pikepdf.Object, width: int, height: int, dpi:
 
 def _image_xobject(pdf: pikepdf.Pdf, img: np.ndarray, codec: str) -> pikepdf.Object:
     height, width = img.shape
-    common = {
-        "Type": pikepdf.Name.XObject,
-        "Subtype": pikepdf.Name.Image,
-        "Width": width,
-        "Height": height,
-    }
+    common = {"Type": pikepdf.Name.XObject, "Subtype": pikepdf.Name.Image, "Width": width, "Height": height}
     if codec == "jpeg":
         return pdf.make_stream(
-            jpeg_bytes(img),
-            **common,
-            ColorSpace=pikepdf.Name.DeviceGray,
-            BitsPerComponent=8,
+            jpeg_bytes(img), **common, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8,
             Filter=pikepdf.Name.DCTDecode,
         )
     if codec == "jpx":
@@ -114,26 +82,18 @@ def _image_xobject(pdf: pikepdf.Pdf, img: np.ndarray, codec: str) -> pikepdf.Obj
         Image.fromarray(img).save(buf, format="JPEG2000", quality_mode="rates", quality_layers=[20])
         return pdf.make_stream(buf.getvalue(), **common, Filter=pikepdf.Name.JPXDecode)
     if codec == "flate":
-        stream = pdf.make_stream(
-            img.tobytes(), **common, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8
-        )
+        stream = pdf.make_stream(img.tobytes(), **common, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
         return stream
     if codec == "g4":
         data = _g4_strip(img)
         return pdf.make_stream(
-            data,
-            **common,
-            ColorSpace=pikepdf.Name.DeviceGray,
-            BitsPerComponent=1,
+            data, **common, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=1,
             Filter=pikepdf.Name.CCITTFaxDecode,
             DecodeParms=pikepdf.Dictionary(K=-1, Columns=width, Rows=height, BlackIs1=True),
         )
     if codec == "broken":  # claims to be JBIG2 but holds garbage: decoding fails, rendering is used
         return pdf.make_stream(
-            b"\x00garbage" * 10,
-            **common,
-            ColorSpace=pikepdf.Name.DeviceGray,
-            BitsPerComponent=1,
+            b"\x00garbage" * 10, **common, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=1,
             Filter=pikepdf.Name.JBIG2Decode,
         )
     raise ValueError(codec)
@@ -169,9 +129,7 @@ def vector_pdf(path: Path, pages: int = 2) -> Path:
     return path
 
 
-def tiff(
-    path: Path, images: list[np.ndarray], dpi: int, compression: str = "tiff_lzw", mode: str = "L"
-) -> Path:
+def tiff(path: Path, images: list[np.ndarray], dpi: int, compression: str = "tiff_lzw", mode: str = "L") -> Path:
     pil = []
     for img in images:
         im = Image.fromarray(img)

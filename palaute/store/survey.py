@@ -120,9 +120,7 @@ class Survey:
         if not template.version:
             template = template.with_version()
         with self.transaction() as c:
-            if c.execute(
-                "SELECT 1 FROM templates WHERE version = ?", (template.version,)
-            ).fetchone():
+            if c.execute("SELECT 1 FROM templates WHERE version = ?", (template.version,)).fetchone():
                 return False
             c.execute(
                 "INSERT INTO forms (form_id, title, language, kind) VALUES (?, ?, ?, ?)"
@@ -174,9 +172,7 @@ class Survey:
     # -- scan files -------------------------------------------------------------------------------
     def file_done(self, sha256: str) -> bool:
         """True when a file with this content was read to the end (or rejected) before."""
-        row = self.conn.execute(
-            "SELECT status FROM scan_files WHERE sha256 = ?", (sha256,)
-        ).fetchone()
+        row = self.conn.execute("SELECT status FROM scan_files WHERE sha256 = ?", (sha256,)).fetchone()
         return row is not None and row["status"] in ("done", "rejected")
 
     def scan_file(self, sha256: str) -> ScanFileRow | None:
@@ -274,12 +270,9 @@ class Survey:
             if existing is not None:
                 return int(existing["id"])
             version = ident.version if ident is not None else None
-            if (
-                version is not None
-                and not c.execute(
-                    "SELECT 1 FROM templates WHERE version = ?", (version,)
-                ).fetchone()
-            ):
+            if version is not None and not c.execute(
+                "SELECT 1 FROM templates WHERE version = ?", (version,)
+            ).fetchone():
                 raise StoreError("store.unknown_version", version=version)
             cur = c.execute(
                 "INSERT INTO pages (file_id, page_index, status, reason, reason_params, version,"
@@ -443,7 +436,9 @@ class Survey:
             for page_id, (old_rid, old_dup) in current.items():
                 new_rid = wanted[page_id]
                 if new_rid != old_rid:
-                    c.execute("UPDATE pages SET respondent_id = ? WHERE id = ?", (new_rid, page_id))
+                    c.execute(
+                        "UPDATE pages SET respondent_id = ? WHERE id = ?", (new_rid, page_id)
+                    )
                     if old_rid is not None:
                         self._log(c, stamp, who, "page", page_id, "respondent_id", old_rid, new_rid)
                 new_dup = duplicate_of.get(page_id)
@@ -490,9 +485,7 @@ class Survey:
         rows = self.conn.execute("SELECT * FROM fields WHERE page_id = ? ORDER BY id", (page_id,))
         return [FieldRow.from_row(r) for r in rows]
 
-    def flagged_fields(
-        self, limit: int | None = None, version: str | None = None
-    ) -> list[FieldRow]:
+    def flagged_fields(self, limit: int | None = None, version: str | None = None) -> list[FieldRow]:
         """Fields waiting for a person, least confident first (the review queue's order)."""
         sql = "SELECT f.* FROM fields f JOIN pages p ON p.id = f.page_id WHERE f.needs_review = 1"
         args: list[Any] = []
@@ -554,9 +547,7 @@ class Survey:
         return self.field(field_pk)
 
     # -- change log and counts ----------------------------------------------------------------
-    def change_log(
-        self, entity: str | None = None, entity_id: int | None = None
-    ) -> list[ChangeRow]:
+    def change_log(self, entity: str | None = None, entity_id: int | None = None) -> list[ChangeRow]:
         sql, args = "SELECT * FROM change_log WHERE 1", list[Any]()
         if entity is not None:
             sql += " AND entity = ?"
