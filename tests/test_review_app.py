@@ -525,3 +525,35 @@ def test_page_fixes(client: TestClient, review_survey: Built) -> None:
             "review.not_a_form",
         )
     assert "Tunnistamattomat ja merkityt sivut on käyty läpi" in client.get("/fix").text
+
+
+def test_turning_an_unidentified_page(client: TestClient, review_survey: Built) -> None:
+    unidentified, _ = add_loose_pages(review_survey)
+    token = login(client)
+    for turn in (1, 2):
+        page = client.get(f"/pages/{unidentified}/fix").text
+        state = re.search(r'name="state" value="([0-9a-f]{16})"', page)
+        assert state and 'value="rotate"' in page
+        data = {"csrf": token, "state": state.group(1), "action": "rotate", "degrees": "90"}
+        response = client.post(f"/pages/{unidentified}/fix", data=data)
+        assert response.headers["location"] == f"/pages/{unidentified}/fix"
+        with Survey.open(review_survey.path, create=False) as survey:
+            row = survey.page(unidentified)
+            assert row.rotation == 90 * turn and row.image_path
+            assert row.image_path.endswith(f".r{90 * turn}.png")
+            size = Image.open(survey.images_dir / row.image_path).size
+        assert (size[0] > size[1]) == (turn == 1)
+    assert (
+        client.post(f"/pages/{unidentified}/fix", data=data).headers["location"].endswith("/fix")
+    )  # the old state: refused as a conflict
+    with Survey.open(review_survey.path, create=False) as survey:
+        assert survey.page(unidentified).rotation == 180
+        columns = [c.column for c in survey.change_log("page", unidentified)]
+        assert columns.count("rotation") == 2 and columns.count("image_path") == 2
+    page = client.get(f"/pages/{unidentified}/fix").text
+    state = re.search(r'name="state" value="([0-9a-f]{16})"', page)
+    assert state
+    bad = {"csrf": token, "state": state.group(1), "action": "rotate", "degrees": "45"}
+    assert client.post(f"/pages/{unidentified}/fix", data=bad).status_code == 400
+    read = review_survey.pages[0]
+    assert 'value="rotate"' not in client.get(f"/pages/{read}/fix").text

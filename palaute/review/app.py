@@ -489,6 +489,14 @@ def create_app(
                     expected_state=state,
                 )
                 survey.assign_respondents(who=user)
+            elif action == "rotate":
+                degrees = int_param(form.get("degrees"))
+                if degrees not in (90, 180, 270):
+                    raise HTTPException(status_code=400, detail="bad rotation")
+                await run_in_threadpool(
+                    lambda: review.rotate_page(access.get(), page_id, degrees, user, state)
+                )
+                return redirect(f"/pages/{page_id}/fix")
             elif action == "accept":
                 review.set_page_status(survey, page_id, PageStatus.READ, "", user, state)
             elif action == "reject":

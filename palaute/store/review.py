@@ -10,11 +10,15 @@ import hashlib
 import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from palaute.errors import StoreError
 from palaute.store.records import FieldRow, PageRow
 from palaute.store.survey import ConflictError, Survey, now
+from scanner.page_images import write_png
 from scanner.results import FieldStatus, PageStatus
 
 MAX_TEXT = 10_000  # characters a transcription may hold
@@ -146,7 +150,15 @@ _PAGE_QUEUE = (
 
 def page_state(page: PageRow) -> str:
     """A short token of what a clerk can change on a page (optimistic check for page fixes)."""
-    parts = (page.status, page.version, page.page_number, page.serial, page.identity_source)
+    parts = (
+        page.status,
+        page.version,
+        page.page_number,
+        page.serial,
+        page.identity_source,
+        page.rotation,
+        page.image_path,
+    )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
@@ -202,3 +214,41 @@ def assign_page(
     return survey.update_page_identity(
         page_id, version=version, page_number=page_number, serial=serial, who=who
     )
+
+
+def rotate_page(
+    survey: Survey, page_id: int, degrees: int, who: str, expected_state: str
+) -> PageRow:
+    """Turn an unidentified page's image clockwise by 90, 180 or 270 degrees (logged).
+
+    The turned image is written beside the original (which is kept); the page's ``image_path``
+    and ``rotation`` change.  Only pages without fields: a read page's crops would no longer fit.
+    """
+    from PIL import Image
+
+    if degrees not in (90, 180, 270):
+        raise ValueError(f"cannot rotate by {degrees}")
+    page = survey.page(page_id)
+    if page_state(page) != expected_state:
+        raise ConflictError("store.conflict", field=f"page {page_id}", revision=0)
+    if survey.page_fields(page_id):
+        raise StoreError("review.rotate_read_page", page=page_id)
+    root = survey.images_dir.resolve()
+    source = (root / (page.image_path or "")).resolve()
+    if not page.image_path or not source.is_relative_to(root) or not source.is_file():
+        raise StoreError("store.no_such_page", page=page_id)
+    total = ((page.rotation or 0) + degrees) % 360
+    original = Path(page.image_path or "")
+    stem = original.stem.split(".r")[0]
+    target_rel = original.with_name(f"{stem}.r{total}.png").as_posix()
+    with Image.open(source) as im:
+        turned = im.rotate(-degrees, expand=True)  # PIL turns counter-clockwise
+    write_png(survey.images_dir / target_rel, np.asarray(turned.convert("L")))
+    with survey.transaction() as c:
+        row = c.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
+        if page_state(PageRow.from_row(row)) != expected_state:
+            raise ConflictError("store.conflict", field=f"page {page_id}", revision=0)
+        survey._set_logged(
+            c, "page", "pages", page_id, row, {"image_path": target_rel, "rotation": total}, who
+        )
+    return survey.page(page_id)
