@@ -557,3 +557,17 @@ def test_turning_an_unidentified_page(client: TestClient, review_survey: Built) 
     assert client.post(f"/pages/{unidentified}/fix", data=bad).status_code == 400
     read = review_survey.pages[0]
     assert 'value="rotate"' not in client.get(f"/pages/{read}/fix").text
+
+
+def test_two_clerks_are_not_shown_the_same_field(
+    client: TestClient, review_survey: Built, clock: Clock
+) -> None:
+    other = TestClient(client.app, follow_redirects=False)
+    login(client)
+    login(other)
+    first = re.search(r'action="/flags/(\d+)"', client.get("/flags").text)
+    second = re.search(r'action="/flags/(\d+)"', other.get("/flags").text)
+    assert first and second and first.group(1) != second.group(1)
+    clock.now += 121  # a claim lapses: the worst one is offered again
+    second = re.search(r'action="/flags/(\d+)"', other.get("/flags").text)
+    assert second and second.group(1) == first.group(1)

@@ -139,6 +139,7 @@ def create_app(
     templates = Jinja2Templates(env=env)
     undo_stacks = memory.UndoStacks()
     throttle = memory.LoginThrottle(clock)
+    claims = memory.Claims(clock)  # flag and text items on screen, kept from other clerks
 
     # -- helpers ---------------------------------------------------------------------------
     def lang_of(request: Request) -> str:
@@ -254,12 +255,16 @@ def create_app(
     def flag_response(request: Request, field: FieldRow, page: PageRow) -> Response:
         tfield = access.template_field(page.version, field.field_id)
         item = queue.build_item(field, page, tfield, lang_of(request))
-        after = review.next_flagged(access.get(), [*session_list(request, "skip"), field.id])
+        sid = auth.session_id(request)
+        claims.claim(sid, field.id)
+        busy = [*session_list(request, "skip"), *claims.held_by_others(sid), field.id]
+        after = review.next_flagged(access.get(), busy)
         return render(request, "flag.html", item=item, prefetch=after.id if after else None)
 
     async def next_flag(request: Request) -> Response:
         skipped = session_list(request, "skip")
-        field = review.next_flagged(access.get(), skipped)
+        others = claims.held_by_others(auth.session_id(request))
+        field = review.next_flagged(access.get(), [*skipped, *others])
         if field is None:
             return render(request, "done.html", queue_name="flags", skipped=len(skipped))
         return flag_response(request, field, access.get().page(field.page_id))
@@ -346,11 +351,13 @@ def create_app(
             raise HTTPException(status_code=404) from exc
         page = access.get().page(item.field.page_id)
         tfield = access.template_field(page.version, item.field.field_id)
+        claims.claim(auth.session_id(request), pk)
         return render(request, "text.html", item=item, page=page, template_field=tfield)
 
     async def next_text(request: Request) -> Response:
         skipped = session_list(request, "skip_text")
-        field = review.next_written(access.get(), skipped)
+        others = claims.held_by_others(auth.session_id(request))
+        field = review.next_written(access.get(), [*skipped, *others])
         if field is None:
             return render(request, "done.html", queue_name="texts", skipped=len(skipped))
         return text_response(request, field.id)

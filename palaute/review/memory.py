@@ -66,3 +66,30 @@ class LoginThrottle:
     def succeeded(self, name: str) -> None:
         with self._lock:
             self._failures.pop(name.casefold(), None)
+
+
+CLAIM_SECONDS = 120.0  # how long a field shown to one clerk is kept from the others
+
+
+class Claims:
+    """Which field each session is looking at, so that two clerks are not shown the same one."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._claims: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def claim(self, sid: str, key: int) -> None:
+        with self._lock:
+            if len(self._claims) > MAX_SESSIONS:
+                self._claims.clear()
+            self._claims[sid] = (key, self.clock())
+
+    def held_by_others(self, sid: str) -> list[int]:
+        now = self.clock()
+        with self._lock:
+            return [
+                key
+                for owner, (key, at) in self._claims.items()
+                if owner != sid and now - at < CLAIM_SECONDS
+            ]
