@@ -148,3 +148,10 @@ def test_every_key_in_the_desks_templates_exists() -> None:
     used = {k for k in used if not k.endswith("_")}  # prefixes of the families above
     assert len(used) > 40
     assert sorted(k for k in used if not i18n.has(k)) == []
+
+
+def test_commands_default_to_the_stores_file_name() -> None:
+    from palaute.commands import review, user
+    from palaute.store import DEFAULT_NAME
+
+    assert review.DEFAULT_SURVEY.name == user.DEFAULT_SURVEY.name == DEFAULT_NAME

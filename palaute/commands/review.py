@@ -10,7 +10,9 @@ from pathlib import Path
 
 from palaute import i18n
 from palaute.errors import ExitCode, InputError
-from palaute.store import DEFAULT_NAME
+
+# palaute.store.DEFAULT_NAME, not imported here so that `palaute --help` stays fast
+DEFAULT_SURVEY = Path("survey.sqlite")
 
 log = logging.getLogger(__name__)
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -21,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--survey",
         type=Path,
-        default=Path(DEFAULT_NAME),
+        default=DEFAULT_SURVEY,
         metavar="DB",
         help=i18n.t("review.survey_help"),
     )

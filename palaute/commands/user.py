@@ -9,7 +9,9 @@ from pathlib import Path
 
 from palaute import i18n
 from palaute.errors import ExitCode, InputError
-from palaute.store import DEFAULT_NAME
+
+# palaute.store.DEFAULT_NAME, not imported here so that `palaute --help` stays fast
+DEFAULT_SURVEY = Path("survey.sqlite")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,13 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help=i18n.t("user.add_help"))
     add.add_argument("name", help=i18n.t("user.name_help"))
-    add.add_argument("--survey", type=Path, default=Path(DEFAULT_NAME), metavar="DB")
+    add.add_argument("--survey", type=Path, default=DEFAULT_SURVEY, metavar="DB")
     add.add_argument(
         "--password-stdin", action="store_true", help=i18n.t("user.password_stdin_help")
     )
     add.set_defaults(handler=run_add)
     listing = actions.add_parser("list", help=i18n.t("user.list_help"))
-    listing.add_argument("--survey", type=Path, default=Path(DEFAULT_NAME), metavar="DB")
+    listing.add_argument("--survey", type=Path, default=DEFAULT_SURVEY, metavar="DB")
     listing.set_defaults(handler=run_list)
 
 
