@@ -114,6 +114,19 @@ STEPS: tuple[str, ...] = (
     CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
     BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END;
     """,
+    # 2 -- review desk: clerk accounts; transcriptions of written free-text fields
+    """
+    CREATE TABLE users (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,                -- argon2id (argon2-cffi PasswordHasher)
+        active      INTEGER NOT NULL DEFAULT 1,
+        created_at  TEXT NOT NULL
+    );
+    ALTER TABLE fields ADD COLUMN text TEXT;        -- a clerk's transcription (written fields)
+    ALTER TABLE fields ADD COLUMN transcribed INTEGER NOT NULL DEFAULT 0;  -- 1 when finished
+    CREATE INDEX fields_transcribe ON fields (status, transcribed);
+    """,
 )
 
 
