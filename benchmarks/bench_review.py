@@ -100,7 +100,8 @@ def timed(fn: Callable[[], object], rounds: int) -> tuple[float, float]:
 def main() -> None:
     from starlette.testclient import TestClient
 
-    from palaute.review import create_app, images
+    from palaute.review import create_app
+    from palaute.store import images
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--flags", type=int, default=10_000)

@@ -37,8 +37,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from forms.template import Field, Template
 from palaute import i18n
 from palaute.errors import StoreError
-from palaute.review import auth, csrf, images, memory, queue
-from palaute.store import accounts, review
+from palaute.review import auth, csrf, memory, queue
+from palaute.store import accounts, images, review
 from palaute.store.records import FieldRow, PageRow
 from palaute.store.survey import ConflictError, Survey
 from scanner.results import FieldStatus, PageStatus, Value
