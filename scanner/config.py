@@ -1,0 +1,87 @@
+"""Every threshold the page reader uses, in one documented place.
+
+Distances are in millimetres and areas in square millimetres of the printed page (template
+units), so that they mean the same at any scan resolution; the reader converts them to pixels of
+the normalised page.  Ratios are plain numbers.  Change them here (or pass a modified copy with
+``dataclasses.replace``), never inline in the reading code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    # -- the normalised page --------------------------------------------------------------
+    normalised_dpi: float = 200.0  # resolution of the registered page and the blank references
+
+    # -- finding the page ----------------------------------------------------------------
+    detect_dpi: float = 150.0  # markers are searched in corner crops resampled to this
+    corner_search_mm: float = 45.0  # size of the square searched at each image corner
+    qr_dpi: float = 200.0  # the QR area is resampled to this before decoding
+    qr_margin_mm: float = 4.0  # extra margin around the template's QR box when cropping it
+    blank_dark_fraction: float = 0.0015  # a page with less dark area than this is blank
+    blank_border_mm: float = 8.0  # scanner edges ignored when judging a blank page
+    layout_dpi: float = 20.0  # resolution of the thumbnails compared to identify by layout
+    layout_min_score: float = 0.55  # correlation the best layout match must reach
+    layout_min_margin: float = 0.08  # ...and its lead over the next best page
+
+    # -- registration ------------------------------------------------------------------------
+    min_markers: int = 3  # fewer found markers: the page cannot be registered reliably
+    max_registration_error_mm: float = 0.8  # RMS residual of the marker fit above which to flag
+    reject_registration_error_mm: float = 3.0  # ...and above which the fit is not used at all
+    min_scale: float = 0.85  # printer "fit to page" shrinks to ~90 %; below this is suspicious
+    max_scale: float = 1.06
+
+    # -- ink -----------------------------------------------------------------------------
+    ink_drop: float = 0.25  # a pixel is ink when darker than paper level × (1 − ink_drop)
+    reference_ink_level: int = 200  # blank-reference pixels darker than this are printed ink
+    reference_dilate_mm: float = 0.35  # printed ink is widened by this to absorb misregistration
+    realign_search_mm: float = 1.5  # local re-alignment searches this far in every direction
+    realign_dpi: float = 100.0  # ...on crops resampled to this resolution
+    realign_min_score: float = 0.3  # below this correlation the local shift is not trusted
+    speck_area_mm2: float = 0.25  # connected ink smaller than this is dust or noise
+
+    # -- check boxes (single / multiple) ----------------------------------------------------
+    box_overshoot_mm: float = 1.5  # ticks overshoot the box: ink this far around it also counts
+    box_outside_weight: float = 0.5  # ...with this weight relative to ink inside the box
+    box_mark_mm2: float = 2.0  # evidence (weighted ink area) that makes a box marked
+    box_faint_mm2: float = 0.8  # evidence between this and box_mark_mm2 is unclear
+    box_relative: float = 0.4  # another box counts as marked when >= this × the strongest
+    box_heavy_fill: float = 0.6  # a box this full of ink is a fill or scribble: review
+
+    # -- likert rows -----------------------------------------------------------------------
+    likert_core_mm: float = 7.0  # half-width of the area around a digit that belongs to it
+    likert_inner_w_mm: float = 2.2  # half-size of the digit's interior (where ticks cross it)
+    likert_inner_h_mm: float = 2.4
+    likert_mark_mm2: float = 3.0  # ink that makes an option marked (a circle is ~8-15 mm²)
+    likert_faint_mm2: float = 1.2  # ink between this and likert_mark_mm2 is unclear
+    likert_relative: float = 0.4  # another option counts as marked when >= this × the strongest
+    likert_clear_ratio: float = 2.5  # best/second evidence above which a single mark is clear
+    likert_centre_tolerance: float = 0.35  # ink centre may stray this × option spacing from a digit
+    likert_circle_ring_mm2: float = 6.0  # ink around (not on) the digit that makes a circle
+    likert_crossed_interior_mm2: float = 1.5  # ink on the digit that crosses a circle out
+    likert_clean_interior_mm2: float = 0.6  # the most ink on the digit of a clean new circle
+    likert_crossed_ratio: float = 1.2  # a crossed circle holds at least this × the clean one's ink
+    likert_heavy_fill: float = 0.45  # an option area this full of ink is a scribble: review
+
+    # -- free text ---------------------------------------------------------------------------
+    text_inset_mm: float = 1.0  # the printed frame is ignored this far inside the field box
+    text_speck_mm: float = 0.5  # components smaller than this in both directions are specks
+    text_line_min_mm: float = 6.0  # horizontal residue at least this long and thin is a ruled line
+    text_line_max_mm: float = 0.5  # ...and at most this thick
+    text_written_mm2: float = 6.0  # ink that makes a text field written
+    text_blank_mm2: float = 2.0  # ink below this is blank; between is unclear
+    text_min_spread_mm: float = 4.0  # written ink spans at least this (width or height)
+
+    # -- rating line -----------------------------------------------------------------------
+    line_mark_mm2: float = 1.5  # ink that makes a mark on a rating line
+
+    # -- confidence ----------------------------------------------------------------------------
+    crop_margin_mm: float = 3.0  # margin around a field's box in the clerk's crop
+    corrected_min_confidence: float = 0.8  # a correction below this goes to review
+    layout_identity_confidence: float = 0.7  # identity confidence when matched by layout
+
+
+DEFAULT = ReaderConfig()
