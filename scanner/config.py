@@ -55,8 +55,8 @@ class ReaderConfig:
     likert_core_mm: float = 7.0  # half-width of the area around a digit that belongs to it
     likert_inner_w_mm: float = 2.2  # half-size of the digit's interior (where ticks cross it)
     likert_inner_h_mm: float = 2.4
-    likert_mark_mm2: float = 3.0  # ink that makes an option marked (a circle is ~8-15 mm²)
-    likert_faint_mm2: float = 1.2  # ink between this and likert_mark_mm2 is unclear
+    likert_mark_mm2: float = 2.0  # ink that makes an option marked (circle ~15 mm², tick ~3 mm²)
+    likert_faint_mm2: float = 0.8  # ink between this and likert_mark_mm2 is unclear
     likert_relative: float = 0.4  # another option counts as marked when >= this × the strongest
     likert_clear_ratio: float = 2.5  # best/second evidence above which a single mark is clear
     likert_centre_tolerance: float = 0.35  # ink centre may stray this × option spacing from a digit

@@ -64,4 +64,4 @@ SECOND: dict[int, list[Answer]] = {
 # Outcomes that are acceptable besides the obvious one (a person will look at them).
 REVIEW_OK = {FieldStatus.AMBIGUOUS, FieldStatus.MULTIPLE}
 
-__all__ = ["FIRST", "SECOND", "REVIEW_OK", "Expect"]
+__all__ = ["FIRST", "REVIEW_OK", "SECOND", "Expect"]

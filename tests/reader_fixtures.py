@@ -49,7 +49,13 @@ class Pen:
     def polyline(self, img: np.ndarray, points_mm: list[tuple[float, float]]) -> None:
         pts = np.array([self.px(x, y) for x, y in points_mm], np.float64) * 16
         cv2.polylines(
-            img, [pts.astype(np.int32).reshape(-1, 1, 2)], False, self.grey, self.width, cv2.LINE_AA, 4
+            img,
+            [pts.astype(np.int32).reshape(-1, 1, 2)],
+            False,
+            self.grey,
+            self.width,
+            cv2.LINE_AA,
+            4,
         )
 
     def jitter(self, amount: float = 0.3) -> float:
@@ -66,7 +72,11 @@ def tick(pen: Pen, img: np.ndarray, box: Box) -> None:
     j = pen.jitter
     pen.polyline(
         img,
-        [(cx - 2.6 + j(), cy + j()), (cx - 0.6 + j(), cy + 2.4 + j()), (cx + 3.4 + j(), cy - 3.6 + j())],
+        [
+            (cx - 2.6 + j(), cy + j()),
+            (cx - 0.6 + j(), cy + 2.4 + j()),
+            (cx + 3.4 + j(), cy - 3.6 + j()),
+        ],
     )
 
 
@@ -81,7 +91,13 @@ def fill(pen: Pen, img: np.ndarray, box: Box) -> None:
     x, y, w, h = box
     for i in range(14):
         t = i / 13
-        pen.polyline(img, [(x + 0.5, y + 0.5 + t * (h - 1)), (x + w - 0.5, y + 0.5 + t * (h - 1) + pen.jitter(0.4))])
+        pen.polyline(
+            img,
+            [
+                (x + 0.5, y + 0.5 + t * (h - 1)),
+                (x + w - 0.5, y + 0.5 + t * (h - 1) + pen.jitter(0.4)),
+            ],
+        )
 
 
 def circle(pen: Pen, img: np.ndarray, box: Box, rx: float = 5.0, ry: float = 4.0) -> None:
@@ -96,7 +112,12 @@ def circle(pen: Pen, img: np.ndarray, box: Box, rx: float = 5.0, ry: float = 4.0
         a = start + sweep * k / 47
         r = 1.0 + 0.06 * math.sin(3 * a + start)
         ex, ey = rx * r * math.cos(a), ry * r * math.sin(a)
-        pts.append((cx + ex * math.cos(tilt) - ey * math.sin(tilt), cy + ex * math.sin(tilt) + ey * math.cos(tilt)))
+        pts.append(
+            (
+                cx + ex * math.cos(tilt) - ey * math.sin(tilt),
+                cy + ex * math.sin(tilt) + ey * math.cos(tilt),
+            )
+        )
     pen.polyline(img, pts)
 
 
@@ -119,13 +140,19 @@ def hatch(pen: Pen, img: np.ndarray, box: Box) -> None:
 
 
 def write(pen: Pen, img: np.ndarray, box: Box, text: str) -> None:
-    x, y, w, h = box
+    x, y, _w, h = box
     scale = 1.2 * pen.s / 8.0
     baseline = y + min(h - 2.0, 7.5)
     ox, oy = pen.px(x + 4.0, baseline)
     cv2.putText(
-        img, text, (round(ox), round(oy)), cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, scale, pen.grey,
-        max(1, pen.width - 1), cv2.LINE_AA,
+        img,
+        text,
+        (round(ox), round(oy)),
+        cv2.FONT_HERSHEY_SCRIPT_SIMPLEX,
+        scale,
+        pen.grey,
+        max(1, pen.width - 1),
+        cv2.LINE_AA,
     )
 
 
@@ -137,11 +164,22 @@ def option_box(template: Template, field_id: str, value: str) -> Box:
     raise KeyError(value)
 
 
-def draw(template: Template, img: np.ndarray, dpi: float, answers: list[Answer], seed: int, grey: int = 40) -> None:
+def draw(
+    template: Template,
+    img: np.ndarray,
+    dpi: float,
+    answers: list[Answer],
+    seed: int,
+    grey: int = 40,
+) -> None:
     rng = np.random.default_rng(seed)
     pen = Pen(dpi, rng, grey=grey)
     strokes: dict[str, Callable[[Pen, np.ndarray, Box], None]] = {
-        "tick": tick, "cross": cross, "fill": fill, "circle": circle, "underline": underline,
+        "tick": tick,
+        "cross": cross,
+        "fill": fill,
+        "circle": circle,
+        "underline": underline,
         "slash": slash,
     }
     for a in answers:
