@@ -39,9 +39,8 @@ class ReaderConfig:
     reference_ink_level: int = 200  # blank-reference pixels darker than this are printed ink
     reference_dilate_mm: float = 0.35  # printed ink is widened by this to absorb misregistration
     realign_search_mm: float = 1.5  # local re-alignment searches this far in every direction
-    realign_dpi: float = 100.0  # ...on crops resampled to this resolution
+    realign_dpi: float = 50.0  # ...on crops resampled to this resolution
     realign_min_score: float = 0.3  # below this correlation the local shift is not trusted
-    speck_area_mm2: float = 0.25  # connected ink smaller than this is dust or noise
 
     # -- check boxes (single / multiple) ----------------------------------------------------
     box_overshoot_mm: float = 1.5  # ticks overshoot the box: ink this far around it also counts

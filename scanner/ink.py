@@ -19,6 +19,8 @@ from scanner.config import ReaderConfig
 from scanner.register import MM_PER_INCH
 from scanner.templates import PageReference
 
+_SPECK_KERNEL = np.ones((2, 2), np.uint8)
+
 
 @dataclass(frozen=True)
 class FieldInk:
@@ -124,8 +126,10 @@ def added_ink(
     dpi: float,
     config: ReaderConfig,
     realign: bool = True,
+    clean: bool = True,
 ) -> FieldInk:
-    """Added ink in ``box`` grown by ``margin_mm``, after local re-alignment."""
+    """Added ink in ``box`` grown by ``margin_mm``, after local re-alignment; with ``clean``,
+    without specks of a pixel or two (text fields clean their own ink more thoroughly)."""
     s = dpi / MM_PER_INCH
     x, y, w, h = box
     x0 = round((x - margin_mm) * s)
@@ -142,17 +146,7 @@ def added_ink(
     scan = _crop(page, x0 + dx, y0 + dy, x1 + dx, y1 + dy, 255)
     printed = _crop(reference.ink, x0, y0, x1, y1, 255)
     mask = ((scan < threshold) & (printed == 0)).astype(np.uint8)
-    mask = remove_specks(mask, config.speck_area_mm2 * s * s)
+    if clean and mask.any():
+        # Single pixels and hairlines are noise; pen strokes are several pixels wide.
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _SPECK_KERNEL)
     return FieldInk(mask=mask, origin=(x0, y0), px_per_mm=s, shift=shift)
-
-
-def remove_specks(mask: np.ndarray, min_area: float) -> np.ndarray:
-    """``mask`` without connected components smaller than ``min_area`` pixels."""
-    if not mask.any():
-        return mask
-    _count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    keep = stats[:, cv2.CC_STAT_AREA] >= min_area
-    keep[0] = False
-    if keep[1:].all():
-        return mask
-    return keep[labels].astype(np.uint8)

@@ -253,7 +253,16 @@ def read_fields(
             )
             continue
         margin = _margin(field, config)
-        ink = added_ink(normalised, reference, field.box, margin, threshold, dpi, config)
+        ink = added_ink(
+            normalised,
+            reference,
+            field.box,
+            margin,
+            threshold,
+            dpi,
+            config,
+            clean=field.kind != "text",
+        )
         results.append(read_field(field, ink, crop, config))
     return tuple(results)
 

@@ -29,13 +29,22 @@ def clean_text_ink(mask: np.ndarray, px_per_mm: float, config: ReaderConfig) -> 
     if lines.any():
         thick = cv2.morphologyEx(lines, cv2.MORPH_OPEN, np.ones((thickness + 1, 1), np.uint8))
         mask = np.where((lines > 0) & (thick == 0), np.uint8(0), mask).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    # Specks are judged on a half-resolution copy (pixels OR-ed in pairs): four times cheaper.
+    h, w = mask.shape
+    half = mask[: h - h % 2, : w - w % 2]
+    half = half[0::2, 0::2] | half[1::2, 0::2] | half[0::2, 1::2] | half[1::2, 1::2]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(half, connectivity=8)
     if count <= 1:
-        return mask
-    speck = config.text_speck_mm * px_per_mm
+        return np.zeros_like(mask)
+    speck = config.text_speck_mm * px_per_mm / 2
     keep = (stats[:, cv2.CC_STAT_WIDTH] >= speck) | (stats[:, cv2.CC_STAT_HEIGHT] >= speck)
     keep[0] = False
-    return keep[labels].astype(np.uint8)
+    if keep[1:].all():
+        return mask
+    kept = keep[labels].astype(np.uint8)
+    full = np.zeros_like(mask)
+    full[: h - h % 2, : w - w % 2] = np.repeat(np.repeat(kept, 2, axis=0), 2, axis=1)
+    return mask & full
 
 
 def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:

@@ -168,11 +168,23 @@ def warp(
     out_to_mm = np.array([[1.0 / s, 0.0, x], [0.0, 1.0 / s, y], [0.0, 0.0, 1.0]])
     matrix = registration.matrix @ out_to_mm
     size = (round(w * s), round(h * s))
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    matrix = matrix / matrix[2, 2]
+    if _nearly_affine(matrix, size):
+        # Flatbed and feeder scans are affine in practice; warpAffine is much cheaper.
+        return cv2.warpAffine(
+            image, matrix[:2], size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=border
+        )
     return cv2.warpPerspective(
-        image,
-        matrix,
-        size,
-        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=border,
+        image, matrix, size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=border
     )
+
+
+def _nearly_affine(matrix: np.ndarray, size: tuple[int, int], tolerance_px: float = 0.1) -> bool:
+    """Whether dropping the perspective terms moves no output corner by more than the tolerance."""
+    w, h = size
+    corners = np.array([[0, 0, 1], [w, 0, 1], [0, h, 1], [w, h, 1]], np.float64)
+    full = corners @ matrix.T
+    full = full[:, :2] / full[:, 2:3]
+    affine = corners @ matrix[:2].T
+    return float(np.abs(full - affine).max()) <= tolerance_px
