@@ -31,6 +31,7 @@ class ReaderConfig:
     min_markers: int = 3  # fewer found markers: the page cannot be registered reliably
     max_registration_error_mm: float = 0.8  # RMS residual of the marker fit above which to flag
     reject_registration_error_mm: float = 3.0  # ...and above which the fit is not used at all
+    affine_tolerance_mm: float = 0.05  # perspective is fitted only when it lowers the RMS this much
     min_scale: float = 0.85  # printer "fit to page" shrinks to ~90 %; below this is suspicious
     max_scale: float = 1.06
 

@@ -52,8 +52,9 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
     area = ink.area_mm2(float(mask.sum()))
     spread = 0.0
     if area > 0:
-        ys, xs = np.nonzero(mask)
-        spread = max(int(xs.max() - xs.min()), int(ys.max() - ys.min())) / ink.px_per_mm
+        xs = np.flatnonzero(mask.any(axis=0))
+        ys = np.flatnonzero(mask.any(axis=1))
+        spread = max(int(xs[-1] - xs[0]), int(ys[-1] - ys[0])) / ink.px_per_mm
     scores = {"ink_mm2": area, "spread_mm": spread}
 
     def done(status: FieldStatus, conf: float, reason: str) -> FieldResult:

@@ -97,30 +97,38 @@ def fit(
     usable = [m for m in marks if m.id in found]
     if len(usable) < 2:
         return None
-    best = _fit_subset(found, usable, dpi)
+    best = _fit_subset(found, usable, dpi, config.affine_tolerance_mm)
     if len(usable) == 4 and best.error_mm > config.max_registration_error_mm:
         for drop in range(4):
-            candidate = _fit_subset(found, usable[:drop] + usable[drop + 1 :], dpi)
+            candidate = _fit_subset(
+                found, usable[:drop] + usable[drop + 1 :], dpi, config.affine_tolerance_mm
+            )
             if candidate.error_mm < best.error_mm / 3:
                 best = candidate
     return best
 
 
-def _fit_subset(found: dict[int, np.ndarray], marks: list[Mark], dpi: float) -> Registration:
+def _fit_subset(
+    found: dict[int, np.ndarray], marks: list[Mark], dpi: float, affine_tolerance_mm: float
+) -> Registration:
     src = np.concatenate([mark_corners(m) for m in marks])
     dst = np.concatenate([found[m.id] for m in marks])
+    px_per_mm = dpi / MM_PER_INCH
     if len(marks) >= 4:
-        matrix, _ = cv2.findHomography(src, dst, 0)
-        if matrix is None:
-            matrix = _affine(src, dst)
+        # A homography only when its perspective terms really improve the fit: flatbed and
+        # feeder scans are affine, and an affine page is cheaper to warp.
+        matrix = _affine(src, dst)
+        homography, _ = cv2.findHomography(src, dst, 0)
+        if homography is not None and _rms(homography, src, dst) < (
+            _rms(matrix, src, dst) - affine_tolerance_mm * px_per_mm
+        ):
+            matrix = homography
     elif len(marks) == 3:
         matrix = _affine(src, dst)
     else:
         partial, _ = cv2.estimateAffinePartial2D(src, dst, method=cv2.LMEDS)
         matrix = np.vstack([partial, [0.0, 0.0, 1.0]]) if partial is not None else _affine(src, dst)
-    projected = cv2.perspectiveTransform(src.reshape(-1, 1, 2), matrix).reshape(-1, 2)
-    px_per_mm = dpi / MM_PER_INCH
-    rms_px = float(np.sqrt(np.mean(np.sum((projected - dst) ** 2, axis=1))))
+    rms_px = _rms(matrix, src, dst)
     # Direction of the template's x axis in the scan (clockwise angle, image y points down).
     origin = projected_point(matrix, 0.0, 0.0)
     along = projected_point(matrix, 100.0, 0.0)
@@ -134,6 +142,11 @@ def _fit_subset(found: dict[int, np.ndarray], marks: list[Mark], dpi: float) -> 
         rotation=rotation,
         scale=scale,
     )
+
+
+def _rms(matrix: np.ndarray, src: np.ndarray, dst: np.ndarray) -> float:
+    projected = cv2.perspectiveTransform(src.reshape(-1, 1, 2), matrix).reshape(-1, 2)
+    return float(np.sqrt(np.mean(np.sum((projected - dst) ** 2, axis=1))))
 
 
 def _affine(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
