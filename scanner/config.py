@@ -53,16 +53,20 @@ class ReaderConfig:
 
     # -- likert rows -----------------------------------------------------------------------
     likert_core_mm: float = 7.0  # half-width of the area around a digit that belongs to it
-    likert_inner_w_mm: float = 2.2  # half-size of the digit's interior (where ticks cross it)
-    likert_inner_h_mm: float = 2.4
-    likert_mark_mm2: float = 2.0  # ink that makes an option marked (circle ~15 mm², tick ~3 mm²)
-    likert_faint_mm2: float = 0.8  # ink between this and likert_mark_mm2 is unclear
+    likert_inner_w_mm: float = 3.5  # the printed digit is looked for this far from the centre
+    likert_inner_h_mm: float = 3.5
+    likert_digit_centre: float = 0.5  # share of the digit's width/height that is its middle
+    likert_mark_mm2: float = 1.5  # ink that makes an option marked (circle ~15 mm², tick ~3 mm²)
+    likert_faint_mm2: float = 0.6  # ink between this and likert_mark_mm2 is unclear
     likert_relative: float = 0.4  # another option counts as marked when >= this × the strongest
     likert_clear_ratio: float = 2.5  # best/second evidence above which a single mark is clear
     likert_centre_tolerance: float = 0.35  # ink centre may stray this × option spacing from a digit
     likert_circle_ring_mm2: float = 6.0  # ink around (not on) the digit that makes a circle
-    likert_crossed_interior_mm2: float = 1.5  # ink on the digit that crosses a circle out
-    likert_clean_interior_mm2: float = 0.6  # the most ink on the digit of a clean new circle
+    likert_sectors: int = 16  # directions around a digit checked for a circle's ink
+    likert_sector_min_px: int = 3  # ink pixels that make a direction count
+    likert_circle_cover: float = 0.7  # share of directions inked for a circle
+    likert_crossed_interior: float = 0.2  # share of the digit's middle inked to cross a circle out
+    likert_clean_interior: float = 0.05  # the most of it a clean new circle may ink
     likert_crossed_ratio: float = 1.2  # a crossed circle holds at least this × the clean one's ink
     likert_heavy_fill: float = 0.45  # an option area this full of ink is a scribble: review
 

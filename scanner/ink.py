@@ -30,6 +30,17 @@ class FieldInk:
     origin: tuple[int, int]  # template-pixel position (x, y) of mask[0, 0]
     px_per_mm: float
     shift: tuple[int, int]  # local re-alignment applied to the scan, pixels
+    dark: np.ndarray  # uint8 0/1: everything dark in the (re-aligned) scan, printed or added
+    printed: np.ndarray  # uint8 0/1: printed ink of the blank reference, not widened
+
+    def net_dark_mm2(self, box: Box) -> float:
+        """Dark area of the scan minus that of the blank form inside ``box``: ink added *on*
+        printed matter (a tick across a digit), which the widened reference hides from ``mask``.
+        Insensitive to small misregistration; print gain is cancelled by comparing options."""
+        x0, y0, x1, y1 = self.pixels(box)
+        scan = int(self.dark[y0:y1, x0:x1].sum())
+        blank = int(self.printed[y0:y1, x0:x1].sum())
+        return self.area_mm2(scan - blank)
 
     def region(self, box: Box) -> np.ndarray:
         """The mask inside ``box`` (template mm), clipped to the crop."""
@@ -145,8 +156,10 @@ def added_ink(
     dx, dy = shift
     scan = _crop(page, x0 + dx, y0 + dy, x1 + dx, y1 + dy, 255)
     printed = _crop(reference.ink, x0, y0, x1, y1, 255)
-    mask = ((scan < threshold) & (printed == 0)).astype(np.uint8)
+    dark = (scan < threshold).astype(np.uint8)
+    mask = dark & (printed == 0)
     if clean and mask.any():
         # Single pixels and hairlines are noise; pen strokes are several pixels wide.
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _SPECK_KERNEL)
-    return FieldInk(mask=mask, origin=(x0, y0), px_per_mm=s, shift=shift)
+    bare = (ref < threshold).astype(np.uint8)
+    return FieldInk(mask=mask, origin=(x0, y0), px_per_mm=s, shift=shift, dark=dark, printed=bare)

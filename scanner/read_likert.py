@@ -25,7 +25,9 @@ class OptionInk:
     value: str
     centre_x: float  # mm
     total_mm2: float  # added ink in the option's area
-    interior_mm2: float  # ...of which on the digit itself
+    interior_mm2: float  # ...of which across the middle of the digit
+    interior_share: float  # share of the digit's middle covered by added ink
+    encircled: float  # share of directions around the digit with ink (a circle: nearly all)
     fill: float  # share of the option's area covered
 
     @property
@@ -33,28 +35,93 @@ class OptionInk:
         return self.total_mm2 - self.interior_mm2
 
 
+def digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
+    """The middle of the printed digit (mm), found in the blank reference near the centre."""
+    x, y, w, h = option
+    cx, cy = x + w / 2, y + h / 2
+    iw, ih = config.likert_inner_w_mm, config.likert_inner_h_mm
+    search: Box = (cx - iw, cy - ih, 2 * iw, 2 * ih)
+    x0, y0, x1, y1 = ink.pixels(search)
+    printed = ink.printed[y0:y1, x0:x1]
+    cols = np.flatnonzero(printed.any(axis=0))
+    rows = np.flatnonzero(printed.any(axis=1))
+    if cols.size == 0 or rows.size == 0:
+        return search
+    s = ink.px_per_mm
+    left = (ink.origin[0] + x0 + cols[0]) / s
+    top = (ink.origin[1] + y0 + rows[0]) / s
+    width = (cols[-1] + 1 - cols[0]) / s
+    height = (rows[-1] + 1 - rows[0]) / s
+    # Only the middle of the digit: a tight circle grazes the digit's corners, a tick or a
+    # cross goes through its middle.
+    keep = config.likert_digit_centre
+    return (
+        left + width * (1 - keep) / 2,
+        top + height * (1 - keep) / 2,
+        width * keep,
+        height * keep,
+    )
+
+
 def measure_options(field: Field, ink: FieldInk, config: ReaderConfig) -> list[OptionInk]:
-    out = []
+    """Per option: ink around its digit (circles, underlines) and on it (ticks, crosses).
+
+    Ink on the digit is measured as the scan's dark area minus the blank form's inside the
+    digit's box, less the row's median of the same (print gain, blur and bilevel thresholding
+    thicken every digit alike)."""
+    raw = []
     for option in field.options:
         x, y, w, h = option.box
-        cx, cy = x + w / 2, y + h / 2
+        cx = x + w / 2
         core = config.likert_core_mm
         area: Box = (cx - core, y, 2 * core, h)
-        iw, ih = config.likert_inner_w_mm, config.likert_inner_h_mm
-        interior: Box = (cx - iw, cy - ih, 2 * iw, 2 * ih)
+        digit = digit_box(ink, option.box, config)
         region = ink.region(area)
-        total = float(region.sum())
-        inner = float(ink.region(interior).sum())
+        added = ink.area_mm2(float(region.sum()))
+        added_on_digit = ink.area_mm2(float(ink.region(digit).sum()))
+        net = ink.net_dark_mm2(digit)
+        fill = float(region.sum()) / region.size if region.size else 0.0
+        centre_area = digit[2] * digit[3]
+        around = _encircled(ink, area, digit, config) if added >= config.likert_faint_mm2 else 0.0
+        raw.append((option.value, cx, added, added_on_digit, net, fill, centre_area, around))
+    baseline = float(np.median([r[4] for r in raw])) if raw else 0.0
+    out = []
+    for value, cx, added, added_on_digit, net, fill, centre_area, around in raw:
+        hidden = max(0.0, net - baseline - added_on_digit)  # ink on the printed strokes
         out.append(
             OptionInk(
-                value=option.value,
+                value=value,
                 centre_x=cx,
-                total_mm2=ink.area_mm2(total),
-                interior_mm2=ink.area_mm2(inner),
-                fill=total / region.size if region.size else 0.0,
+                total_mm2=added + hidden,
+                interior_mm2=added_on_digit + hidden,
+                interior_share=(added_on_digit + hidden) / max(centre_area, 1e-6),
+                fill=fill,
+                encircled=around,
             )
         )
     return out
+
+
+def _encircled(ink: FieldInk, area: Box, digit: Box, config: ReaderConfig) -> float:
+    """Share of the directions (sectors seen from the digit's middle) in which there is ink
+    outside the digit's middle: near 1 for a circle, low for a tick, a cross or an underline."""
+    x0, y0, x1, y1 = ink.pixels(area)
+    ys, xs = np.nonzero(ink.mask[y0:y1, x0:x1])
+    if xs.size == 0:
+        return 0.0
+    s = ink.px_per_mm
+    dx, dy, dw, dh = digit
+    cx = (dx + dw / 2) * s - ink.origin[0] - x0
+    cy = (dy + dh / 2) * s - ink.origin[1] - y0
+    px, py = xs - cx, ys - cy
+    outside = (np.abs(px) > dw * s / 2) | (np.abs(py) > dh * s / 2)
+    if not outside.any():
+        return 0.0
+    sectors = config.likert_sectors
+    angles = np.arctan2(py[outside], px[outside])
+    bins = ((angles + np.pi) / (2 * np.pi) * sectors).astype(np.int64) % sectors
+    counts = np.bincount(bins, minlength=sectors)
+    return float((counts >= config.likert_sector_min_px).sum()) / sectors
 
 
 def ink_centre_x(field: Field, ink: FieldInk) -> float | None:
@@ -72,10 +139,11 @@ def ink_centre_x(field: Field, ink: FieldInk) -> float | None:
 
 
 def _crossed_circle(o: OptionInk, config: ReaderConfig) -> bool:
-    return (
-        o.ring_mm2 >= config.likert_circle_ring_mm2
-        and o.interior_mm2 >= config.likert_crossed_interior_mm2
-    )
+    return _circle(o, config) and o.interior_share >= config.likert_crossed_interior
+
+
+def _circle(o: OptionInk, config: ReaderConfig) -> bool:
+    return o.ring_mm2 >= config.likert_circle_ring_mm2 and o.encircled >= config.likert_circle_cover
 
 
 def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
@@ -139,10 +207,7 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
                 and not _crossed_circle(new, config)
                 and crossed.total_mm2 >= config.likert_crossed_ratio * new.total_mm2
             ):
-                clean = (
-                    new.interior_mm2 <= config.likert_clean_interior_mm2
-                    and new.ring_mm2 >= config.likert_circle_ring_mm2
-                )
+                clean = new.interior_share <= config.likert_clean_interior and _circle(new, config)
                 if clean:
                     return done(FieldStatus.CORRECTED, new.value, 0.85, outcome.CORRECTED)
                 return done(FieldStatus.CORRECTED, new.value, 0.6, outcome.CORRECTED_UNSURE)
