@@ -46,6 +46,9 @@ class ReaderConfig:
     # -- check boxes (single / multiple) ----------------------------------------------------
     box_overshoot_mm: float = 1.5  # ticks overshoot the box: ink this far around it also counts
     box_outside_weight: float = 0.5  # ...with this weight relative to ink inside the box
+    box_outline_mm: float = 1.0  # a circle drawn along the box's outline is looked for this far out
+    box_label_pad_mm: float = 2.5  # a circled label: its area reaches this far above and below
+    box_label_weight: float = 0.5  # ...and counts with this weight
     box_mark_mm2: float = 2.0  # evidence (weighted ink area) that makes a box marked
     box_faint_mm2: float = 0.8  # evidence between this and box_mark_mm2 is unclear
     box_relative: float = 0.4  # another box counts as marked when >= this × the strongest
@@ -59,6 +62,8 @@ class ReaderConfig:
     likert_mark_mm2: float = 1.5  # ink that makes an option marked (circle ~15 mm², tick ~3 mm²)
     likert_faint_mm2: float = 0.6  # ink between this and likert_mark_mm2 is unclear
     likert_relative: float = 0.4  # another option counts as marked when >= this × the strongest
+    likert_strong_mm2: float = 5.0  # ...or when it has this much ink of its own anyway
+    likert_near_mm: float = 4.8  # ink this close to a digit (horizontally) is surely its own
     likert_clear_ratio: float = 2.5  # best/second evidence above which a single mark is clear
     likert_centre_tolerance: float = 0.35  # ink centre may stray this × option spacing from a digit
     likert_circle_ring_mm2: float = 6.0  # ink around (not on) the digit that makes a circle

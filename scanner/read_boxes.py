@@ -29,20 +29,69 @@ def _grow(box: Box, d: float) -> Box:
     return (x - d, y - d, w + 2 * d, h + 2 * d)
 
 
-def measure_boxes(field: Field, ink: FieldInk, config: ReaderConfig) -> list[BoxEvidence]:
+def outline_excess_mm2(ink: FieldInk, box: Box, config: ReaderConfig) -> float:
+    """Dark area around and on the box's printed outline beyond what the blank form has there
+    and beyond the added ink already seen: a circle drawn tight along the outline."""
+    grown = _grow(box, config.box_outline_mm)
+    added = ink.area_mm2(float(ink.region(grown).sum()))
+    return ink.net_dark_mm2(grown) - added
+
+
+def measure_boxes(
+    field: Field,
+    ink: FieldInk,
+    config: ReaderConfig,
+    obstacles: tuple[Box, ...] = (),
+    outline_baseline: float = 0.0,
+) -> list[BoxEvidence]:
+    """Evidence per option: ink in the box, around it, on its outline, and around its label.
+
+    ``outline_baseline`` is the page's typical ``outline_excess_mm2`` of an unmarked box (print
+    gain); ``obstacles`` are other fields' boxes that a label's area must not reach into."""
     out = []
     for option in field.options:
         inside = ink.region(option.box)
         inside_px = float(inside.sum())
         around_px = float(ink.region(_grow(option.box, config.box_overshoot_mm)).sum()) - inside_px
-        evidence = ink.area_mm2(inside_px + config.box_outside_weight * around_px)
+        outline = max(0.0, outline_excess_mm2(ink, option.box, config) - outline_baseline)
+        label_px = float(ink.region(label_area(field, option.box, obstacles, config)).sum())
+        evidence = (
+            ink.area_mm2(inside_px + config.box_outside_weight * around_px)
+            + outline
+            + config.box_label_weight * ink.area_mm2(label_px)
+        )
         fill = inside_px / inside.size if inside.size else 0.0
         out.append(BoxEvidence(option.value, evidence, fill))
     return out
 
 
-def read_boxes(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
-    evidence = measure_boxes(field, ink, config)
+def label_area(field: Field, box: Box, obstacles: tuple[Box, ...], config: ReaderConfig) -> Box:
+    """Where the option's label is printed: right of the box, up to the next box on the row,
+    the field's edge or another field."""
+    x, y, w, h = box
+    pad = config.box_label_pad_mm
+    left = x + w + config.box_overshoot_mm
+    top, bottom = y - pad, y + h + pad
+    right = field.box[0] + field.box[2] + pad
+    for other in field.options:
+        ox, oy, _, oh = other.box
+        if ox > x and oy < bottom and oy + oh > top:
+            right = min(right, ox - config.box_overshoot_mm)
+    for ox, oy, _, oh in obstacles:
+        if ox > x and oy < bottom and oy + oh > top:
+            right = min(right, ox)
+    return (left, top, max(0.0, right - left), bottom - top)
+
+
+def read_boxes(
+    field: Field,
+    ink: FieldInk,
+    crop: Box,
+    config: ReaderConfig,
+    obstacles: tuple[Box, ...] = (),
+    outline_baseline: float = 0.0,
+) -> FieldResult:
+    evidence = measure_boxes(field, ink, config, obstacles, outline_baseline)
     scores = {e.value: e.evidence_mm2 for e in evidence}
     ranked = sorted(evidence, key=lambda e: e.evidence_mm2, reverse=True)
     best = ranked[0].evidence_mm2 if ranked else 0.0

@@ -28,6 +28,7 @@ class OptionInk:
     interior_mm2: float  # ...of which across the middle of the digit
     interior_share: float  # share of the digit's middle covered by added ink
     encircled: float  # share of directions around the digit with ink (a circle: nearly all)
+    near_mm2: float  # ink close to the digit (a neighbour's wide circle spills only farther out)
     fill: float  # share of the option's area covered
 
     @property
@@ -83,10 +84,12 @@ def measure_options(field: Field, ink: FieldInk, config: ReaderConfig) -> list[O
         fill = float(region.sum()) / region.size if region.size else 0.0
         centre_area = digit[2] * digit[3]
         around = _encircled(ink, area, digit, config) if added >= config.likert_faint_mm2 else 0.0
-        raw.append((option.value, cx, added, added_on_digit, net, fill, centre_area, around))
+        near_box: Box = (cx - config.likert_near_mm, y, 2 * config.likert_near_mm, h)
+        near = ink.area_mm2(float(ink.region(near_box).sum()))
+        raw.append((option.value, cx, added, added_on_digit, net, fill, centre_area, around, near))
     baseline = float(np.median([r[4] for r in raw])) if raw else 0.0
     out = []
-    for value, cx, added, added_on_digit, net, fill, centre_area, around in raw:
+    for value, cx, added, added_on_digit, net, fill, centre_area, around, near in raw:
         hidden = max(0.0, net - baseline - added_on_digit)  # ink on the printed strokes
         out.append(
             OptionInk(
@@ -97,6 +100,7 @@ def measure_options(field: Field, ink: FieldInk, config: ReaderConfig) -> list[O
                 interior_share=(added_on_digit + hidden) / max(centre_area, 1e-6),
                 fill=fill,
                 encircled=around,
+                near_mm2=near + hidden,
             )
         )
     return out
@@ -155,19 +159,28 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
 
     if not options:
         return done(FieldStatus.UNREADABLE, None, 0.0, outcome.UNSUPPORTED)
-    ranked = sorted(options, key=lambda o: o.total_mm2, reverse=True)
-    best = ranked[0]
-    second = ranked[1].total_mm2 if len(ranked) > 1 else 0.0
-    marked = [
+    # The strongest option by all its ink; the others by the ink close to their digits, so
+    # that a wide circle spilling into a neighbour's area does not make a second answer.
+    best = max(options, key=lambda o: o.total_mm2)
+    others = [o for o in options if o is not best]
+    second = max((o.near_mm2 for o in others), default=0.0)
+    marked = [best] if best.total_mm2 >= config.likert_mark_mm2 else []
+    marked += [
         o
-        for o in options
-        if o.total_mm2 >= config.likert_mark_mm2
+        for o in others
+        if o.near_mm2 >= config.likert_mark_mm2
         and (
-            o.total_mm2 >= config.likert_relative * best.total_mm2
-            or o.total_mm2 >= 2 * config.likert_mark_mm2
+            o.near_mm2 >= config.likert_relative * best.total_mm2
+            or o.near_mm2 >= config.likert_strong_mm2
         )
     ]
-    doubtful = [o for o in options if o not in marked and o.total_mm2 >= config.likert_faint_mm2]
+    marked.sort(key=lambda o: options.index(o))
+    doubtful = [
+        o
+        for o in options
+        if o not in marked
+        and (o.near_mm2 if o is not best else o.total_mm2) >= config.likert_faint_mm2
+    ]
 
     if not marked:
         if doubtful:
@@ -193,7 +206,8 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
         ):
             return done(FieldStatus.AMBIGUOUS, mark.value, 0.4, outcome.BETWEEN)
         ratio = mark.total_mm2 / max(second, 1e-6)
-        if ratio < config.likert_clear_ratio:
+        if ratio < config.likert_clear_ratio or second >= config.likert_mark_mm2:
+            # A weaker mark of its own beside the answer: a stray tick, or a second answer?
             return done(FieldStatus.AMBIGUOUS, mark.value, 0.45, outcome.UNCLEAR)
         strength = outcome.margin_confidence(mark.total_mm2, second, config.likert_mark_mm2)
         clarity = min(1.0, ratio / (2 * config.likert_clear_ratio))

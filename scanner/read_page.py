@@ -23,7 +23,7 @@ from scanner import outcome
 from scanner.config import DEFAULT, ReaderConfig
 from scanner.identify import is_blank, match_layout, qr_anywhere, qr_at
 from scanner.ink import FieldInk, added_ink, ink_threshold, paper_level
-from scanner.read_boxes import read_boxes
+from scanner.read_boxes import outline_excess_mm2, read_boxes
 from scanner.read_likert import read_likert
 from scanner.read_text import read_line, read_text
 from scanner.register import Registration, find_markers, fit, projected_point, warp
@@ -242,29 +242,47 @@ def read_fields(
     threshold = ink_threshold(paper_level(normalised), config)
     dpi = config.normalised_dpi
     size = (template.page_width, template.page_height)
+    inks: dict[str, FieldInk] = {}
+    for field in page.fields:
+        if inside is None or inside(field):
+            inks[field.id] = added_ink(
+                normalised,
+                reference,
+                field.box,
+                _margin(field, config),
+                threshold,
+                dpi,
+                config,
+                clean=field.kind != "text",
+            )
+    baseline = _outline_baseline(page, inks, config)
     results = []
     for field in page.fields:
         crop = outcome.crop_box(field, size, config)
-        if inside is not None and not inside(field):
+        ink = inks.get(field.id)
+        if ink is None:
             results.append(
                 outcome.result(
                     field, FieldStatus.UNREADABLE, None, 0.0, outcome.OFF_PAGE, crop, None, config
                 )
             )
-            continue
-        margin = _margin(field, config)
-        ink = added_ink(
-            normalised,
-            reference,
-            field.box,
-            margin,
-            threshold,
-            dpi,
-            config,
-            clean=field.kind != "text",
-        )
-        results.append(read_field(field, ink, crop, config))
+        elif field.kind in ("single", "multiple"):
+            obstacles = tuple(f.box for f in page.fields if f is not field)
+            results.append(read_boxes(field, ink, crop, config, obstacles, baseline))
+        else:
+            results.append(read_field(field, ink, crop, config))
     return tuple(results)
+
+
+def _outline_baseline(page: Page, inks: dict[str, FieldInk], config: ReaderConfig) -> float:
+    """The page's typical extra darkness on an unmarked check box's outline (print gain)."""
+    values = [
+        outline_excess_mm2(inks[f.id], option.box, config)
+        for f in page.fields
+        if f.kind in ("single", "multiple") and f.id in inks
+        for option in f.options
+    ]
+    return float(np.median(values)) if values else 0.0
 
 
 def read_field(
