@@ -22,6 +22,7 @@ class ReaderConfig:
     qr_dpi: float = 200.0  # the QR area is resampled to this before decoding
     qr_margin_mm: float = 4.0  # extra margin around the template's QR box when cropping it
     blank_dark_fraction: float = 0.0015  # a page with less dark area than this is blank
+    blank_ink_drop: float = 0.25  # ...counting pixels this share darker than the paper
     blank_border_mm: float = 8.0  # scanner edges ignored when judging a blank page
     layout_dpi: float = 20.0  # resolution of the thumbnails compared to identify by layout
     layout_min_score: float = 0.55  # correlation the best layout match must reach
@@ -36,8 +37,9 @@ class ReaderConfig:
     max_scale: float = 1.06
 
     # -- ink -----------------------------------------------------------------------------
-    ink_drop: float = 0.25  # a pixel is ink when darker than paper level × (1 − ink_drop)
-    reference_ink_level: int = 200  # blank-reference pixels darker than this are printed ink
+    ink_min_contrast: float = 0.12  # ink is at least this share darker than the page's paper...
+    ink_noise_factor: float = 6.0  # ...and at least this many noise deviations darker
+    reference_ink_level: int = 235  # blank-reference pixels darker than this are printed ink
     reference_dilate_mm: float = 0.35  # printed ink is widened by this to absorb misregistration
     realign_search_mm: float = 1.5  # local re-alignment searches this far in every direction
     realign_dpi: float = 50.0  # ...on crops resampled to this resolution

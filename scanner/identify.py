@@ -103,7 +103,7 @@ def is_blank(image: np.ndarray, dpi: float, config: ReaderConfig) -> bool:
         return False
     inner = image[border : h - border : step, border : w - border : step]
     paper = float(np.percentile(inner, 90))
-    dark = inner < paper * (1.0 - config.ink_drop)
+    dark = inner < paper * (1.0 - config.blank_ink_drop)
     return float(dark.mean()) < config.blank_dark_fraction
 
 

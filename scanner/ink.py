@@ -63,14 +63,16 @@ class FieldInk:
         return float(pixels) / (self.px_per_mm * self.px_per_mm)
 
 
-def paper_level(page: np.ndarray) -> float:
-    """The grey level of bare paper on this page (most of a page is paper)."""
-    return float(np.percentile(page[::10, ::10], 90))
-
-
-def ink_threshold(paper: float, config: ReaderConfig) -> int:
-    """Scan pixels darker than this are ink."""
-    return int(paper * (1.0 - config.ink_drop))
+def page_ink_threshold(page: np.ndarray, config: ReaderConfig) -> int:
+    """Scan pixels darker than this are ink: below the page's own paper level by a margin that
+    is large enough to clear the paper's noise and texture, and no larger (pencil and light
+    blue pen are only a little darker than paper)."""
+    sample = page[::10, ::10].ravel()
+    median, paper = np.percentile(sample, (50, 90))
+    bare = sample[sample >= median]  # most of a page is paper: its upper half is surely paper
+    noise = 1.4826 * float(np.median(np.abs(bare - np.median(bare)))) if bare.size else 0.0
+    contrast = max(config.ink_min_contrast * float(paper), config.ink_noise_factor * noise)
+    return int(float(paper) - contrast)
 
 
 def _crop(image: np.ndarray, x0: int, y0: int, x1: int, y1: int, fill: int) -> np.ndarray:

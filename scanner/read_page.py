@@ -22,7 +22,7 @@ from forms.template import Field, Mark, Page, Template
 from scanner import outcome
 from scanner.config import DEFAULT, ReaderConfig
 from scanner.identify import is_blank, match_layout, qr_anywhere, qr_at
-from scanner.ink import FieldInk, added_ink, ink_threshold, paper_level
+from scanner.ink import FieldInk, added_ink, page_ink_threshold
 from scanner.read_boxes import outline_excess_mm2, read_boxes
 from scanner.read_likert import read_likert
 from scanner.read_text import read_line, read_text
@@ -239,7 +239,7 @@ def read_fields(
     inside: Callable[[Field], bool] | None = None,
 ) -> tuple[FieldResult, ...]:
     """Every field of ``page`` read from the normalised page."""
-    threshold = ink_threshold(paper_level(normalised), config)
+    threshold = page_ink_threshold(normalised, config)
     dpi = config.normalised_dpi
     size = (template.page_width, template.page_height)
     inks: dict[str, FieldInk] = {}
@@ -253,7 +253,6 @@ def read_fields(
                 threshold,
                 dpi,
                 config,
-                clean=field.kind != "text",
             )
     baseline = _outline_baseline(page, inks, config)
     results = []
