@@ -68,6 +68,7 @@ class ReaderConfig:
     likert_near_mm: float = 4.8  # ink this close to a digit (horizontally) is surely its own
     likert_clear_ratio: float = 2.5  # best/second evidence above which a single mark is clear
     likert_centre_tolerance: float = 0.35  # ink centre may stray this × option spacing from a digit
+    likert_between_share: float = 0.5  # ink between digits, against the mark's, that flags it
     likert_circle_ring_mm2: float = 6.0  # ink around (not on) the digit that makes a circle
     likert_sectors: int = 16  # directions around a digit checked for a circle's ink
     likert_sector_min_px: int = 3  # ink pixels that make a direction count

@@ -29,6 +29,7 @@ class OptionInk:
     interior_share: float  # share of the digit's middle covered by added ink
     encircled: float  # share of directions around the digit with ink (a circle: nearly all)
     near_mm2: float  # ink close to the digit (a neighbour's wide circle spills only farther out)
+    added_mm2: float  # added ink in the option's area as seen against the widened form
     fill: float  # share of the option's area covered
 
     @property
@@ -101,6 +102,7 @@ def measure_options(field: Field, ink: FieldInk, config: ReaderConfig) -> list[O
                 fill=fill,
                 encircled=around,
                 near_mm2=near + hidden,
+                added_mm2=added,
             )
         )
     return out
@@ -182,7 +184,10 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
         and (o.near_mm2 if o is not best else o.total_mm2) >= config.likert_faint_mm2
     ]
 
+    gap = _between_mm2(field, ink, options)
     if not marked:
+        if gap >= config.likert_mark_mm2:
+            return done(FieldStatus.AMBIGUOUS, None, 0.4, outcome.BETWEEN)
         if doubtful:
             return done(FieldStatus.AMBIGUOUS, None, 0.4, outcome.FAINT)
         conf = outcome.margin_confidence(
@@ -205,6 +210,8 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
             and abs(centre - mark.centre_x) > config.likert_centre_tolerance * spacing
         ):
             return done(FieldStatus.AMBIGUOUS, mark.value, 0.4, outcome.BETWEEN)
+        if gap >= config.likert_between_share * mark.total_mm2:
+            return done(FieldStatus.AMBIGUOUS, mark.value, 0.4, outcome.BETWEEN)
         ratio = mark.total_mm2 / max(second, 1e-6)
         if ratio < config.likert_clear_ratio or second >= config.likert_mark_mm2:
             # A weaker mark of its own beside the answer: a stray tick, or a second answer?
@@ -226,6 +233,14 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
                     return done(FieldStatus.CORRECTED, new.value, 0.85, outcome.CORRECTED)
                 return done(FieldStatus.CORRECTED, new.value, 0.6, outcome.CORRECTED_UNSURE)
     return done(FieldStatus.MULTIPLE, sorted(o.value for o in marked), 0.9, outcome.MULTIPLE)
+
+
+def _between_mm2(field: Field, ink: FieldInk, options: list[OptionInk]) -> float:
+    """Added ink in the row that lies in none of the options' areas (between the digits)."""
+    first, last = field.options[0].box, field.options[-1].box
+    span: Box = (first[0], first[1], last[0] + last[2] - first[0], first[3])
+    row = ink.area_mm2(float(ink.region(span).sum()))
+    return max(0.0, row - sum(o.added_mm2 for o in options))
 
 
 def _spacing(field: Field) -> float:
