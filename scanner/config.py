@@ -41,6 +41,7 @@ class ReaderConfig:
     ink_noise_factor: float = 6.0  # ...and at least this many noise deviations darker
     reference_ink_level: int = 235  # blank-reference pixels darker than this are printed ink
     reference_dilate_mm: float = 0.35  # printed ink is widened by this to absorb misregistration
+    streak_fraction: float = 0.8  # a column dark over this share of a field's crop is a streak
     realign_search_mm: float = 1.5  # local re-alignment searches this far in every direction
     realign_dpi: float = 50.0  # ...on crops resampled to this resolution
     realign_min_score: float = 0.3  # below this correlation the local shift is not trusted

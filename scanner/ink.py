@@ -163,23 +163,23 @@ def added_ink(
     if clean and mask.any():
         # Single pixels and hairlines are noise; pen strokes are several pixels wide.
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _SPECK_KERNEL)
-        mask = remove_streaks(mask)
+        mask = remove_streaks(mask, dark, config.streak_fraction)
     bare = (ref < threshold).astype(np.uint8)
     return FieldInk(mask=mask, origin=(x0, y0), px_per_mm=s, shift=shift, dark=dark, printed=bare)
 
 
-def remove_streaks(mask: np.ndarray) -> np.ndarray:
-    """``mask`` without straight lines running right across it, vertically or horizontally:
-    scanner streaks (dust on the feeder's glass) and page-long lines, never a pen stroke."""
-    if not mask.any():
+def remove_streaks(mask: np.ndarray, dark: np.ndarray, fraction: float) -> np.ndarray:
+    """``mask`` without straight lines running right across the crop, vertically or
+    horizontally: scanner streaks (dust on the feeder's glass), never a pen stroke.  A streak is
+    a column (or row) that is dark over ``fraction`` of the crop, printed parts included."""
+    h, w = dark.shape
+    columns = np.flatnonzero(dark.sum(axis=0) >= fraction * h) if h > 8 else np.empty(0, int)
+    rows = np.flatnonzero(dark.sum(axis=1) >= fraction * w) if w > 8 else np.empty(0, int)
+    if columns.size == 0 and rows.size == 0:
         return mask
-    h, w = mask.shape
-    lines = np.zeros_like(mask)
-    if h > 8 and mask.sum(axis=0).max() >= h - 4:
-        lines |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((h - 4, 1), np.uint8))
-    if w > 8 and mask.sum(axis=1).max() >= w - 4:
-        lines |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, w - 4), np.uint8))
-    if not lines.any():
-        return mask
-    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
-    return mask & (1 - lines)
+    mask = mask.copy()
+    for c in columns:
+        mask[:, max(0, c - 1) : c + 2] = 0
+    for r in rows:
+        mask[max(0, r - 1) : r + 2, :] = 0
+    return mask

@@ -252,6 +252,14 @@ def noisy(img: np.ndarray, seed: int, sigma: float = 8.0, blur: bool = True) -> 
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+def streak(img: np.ndarray, x_frac: float, grey: int = 120) -> np.ndarray:
+    """A feeder-glass streak: a thin vertical line the length of the scan."""
+    out = img.copy()
+    x = round(img.shape[1] * x_frac)
+    out[:, x : x + 2] = np.minimum(out[:, x : x + 2], grey)
+    return out
+
+
 def bilevel(img: np.ndarray) -> np.ndarray:
     _, out = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return out

@@ -31,6 +31,7 @@ EFFECTS: dict[str, Effect] = {
     "skew2": lambda img, seed: fx.noisy(fx.skew(img, 2.0, (12, -9)), seed),
     "bilevel": lambda img, seed: fx.bilevel(fx.noisy(img, seed, sigma=4)),
     "jpeg60": lambda img, seed: fx.jpeg(fx.noisy(img, seed), 60),
+    "streaks": lambda img, seed: fx.jpeg(fx.streak(fx.streak(img, 0.69), 0.125), 70),
 }
 
 CASES = [
@@ -44,6 +45,7 @@ CASES = [
     (200, "jpeg60"),
     (150, "jpeg60"),
     (300, "skew2"),
+    (200, "streaks"),
 ]
 
 
