@@ -56,6 +56,8 @@ class ReaderConfig:
     box_faint_mm2: float = 0.8  # evidence between this and box_mark_mm2 is unclear
     box_relative: float = 0.4  # another box counts as marked when >= this × the strongest
     box_heavy_fill: float = 0.6  # a box this full of ink is a fill or scribble: review
+    box_scribble_mm2: float = 15.0  # among several marks, one with this much evidence...
+    box_scribble_ratio: float = 3.0  # ...and this many times the next one's may be a cancellation
 
     # -- likert rows -----------------------------------------------------------------------
     likert_core_mm: float = 7.0  # half-width of the area around a digit that belongs to it
@@ -63,7 +65,7 @@ class ReaderConfig:
     likert_inner_h_mm: float = 3.5
     likert_digit_centre: float = 0.5  # share of the digit's width/height that is its middle
     likert_mark_mm2: float = 1.5  # ink that makes an option marked (circle ~15 mm², tick ~3 mm²)
-    likert_faint_mm2: float = 0.6  # ink between this and likert_mark_mm2 is unclear
+    likert_faint_mm2: float = 0.4  # ink between this and likert_mark_mm2 is unclear
     likert_relative: float = 0.4  # another option counts as marked when >= this × the strongest
     likert_strong_mm2: float = 5.0  # ...or when it has this much ink of its own anyway
     likert_near_mm: float = 4.8  # ink this close to a digit (horizontally) is surely its own

@@ -116,6 +116,13 @@ def read_boxes(
 
     if any(e.fill >= config.box_heavy_fill for e in marked):
         return done(FieldStatus.AMBIGUOUS, sorted(e.value for e in marked), 0.3, outcome.HEAVY)
+    if len(marked) > 1:
+        strengths = sorted((e.evidence_mm2 for e in marked), reverse=True)
+        if strengths[0] >= config.box_scribble_mm2 and strengths[0] >= (
+            config.box_scribble_ratio * strengths[1]
+        ):
+            # One mark far heavier than the others: a scribble cancelling it, or just emphasis?
+            return done(FieldStatus.AMBIGUOUS, sorted(e.value for e in marked), 0.3, outcome.HEAVY)
     if field.kind == "single":
         if len(marked) > 1:
             return done(
