@@ -252,3 +252,22 @@ def test_reason_keys_are_in_the_catalogue() -> None:
     assert len(keys) > 20
     for key in keys:
         assert i18n.has(key), key
+
+
+def test_rating_line_position() -> None:
+    from forms.template import Field
+    from scanner.config import DEFAULT
+    from scanner.ink import FieldInk
+    from scanner.read_text import read_line
+
+    field = Field(id="r", question="r", kind="line", label="", box=(10.0, 10.0, 100.0, 10.0))
+    s = 200 / 25.4
+    mask = np.zeros((round(12 * s), round(102 * s)), np.uint8)
+    x = round((1 + 75) * s)  # a stroke across the line at 75 %
+    mask[round(2 * s) : round(9 * s), x - 2 : x + 2] = 1
+    ink = FieldInk(mask, (round(9 * s), round(9 * s)), s, (0, 0), mask, np.zeros_like(mask))
+    result = read_line(field, ink, (7.0, 7.0, 106.0, 16.0), DEFAULT)
+    assert result.status is FieldStatus.OK
+    assert isinstance(result.value, float) and abs(result.value - 75) < 2
+    empty = FieldInk(mask * 0, ink.origin, s, (0, 0), mask * 0, mask * 0)
+    assert read_line(field, empty, (7.0, 7.0, 106.0, 16.0), DEFAULT).status is FieldStatus.EMPTY
