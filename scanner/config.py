@@ -21,9 +21,12 @@ class ReaderConfig:
     corner_search_mm: float = 45.0  # size of the square searched at each image corner
     qr_dpi: float = 200.0  # the QR area is resampled to this before decoding
     qr_margin_mm: float = 4.0  # extra margin around the template's QR box when cropping it
-    blank_dark_fraction: float = 0.0015  # a page with less dark area than this is blank
+    blank_dpi: float = 50.0  # blank pages are judged on a copy this coarse
+    blank_dark_fraction: float = 0.003  # a page with less dark area than this is blank
     blank_ink_drop: float = 0.25  # ...counting pixels this share darker than the paper
-    blank_border_mm: float = 8.0  # scanner edges ignored when judging a blank page
+    blank_texture_dpi: float = 10.0  # ...or, at this resolution, shows no spot darker
+    blank_texture_range: float = 40.0  # ...than this many grey levels (speckle, paper texture)
+    blank_border_mm: float = 10.0  # the sheet's edges are ignored when judging a blank page
     layout_dpi: float = 20.0  # resolution of the thumbnails compared to identify by layout
     layout_min_score: float = 0.55  # correlation the best layout match must reach
     layout_min_margin: float = 0.08  # ...and its lead over the next best page

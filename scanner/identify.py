@@ -95,16 +95,48 @@ def qr_anywhere(image: np.ndarray, dpi: float, config: ReaderConfig) -> PageId |
 
 
 def is_blank(image: np.ndarray, dpi: float, config: ReaderConfig) -> bool:
-    """Nearly no ink at all (a blank back), judged away from the scanner's edges."""
-    step = max(1, round(dpi / 50.0))
-    border = round(config.blank_border_mm * dpi / MM_PER_INCH)
-    h, w = image.shape[:2]
+    """Nearly no ink at all (a blank back).  Judged on a coarse copy, where scanner noise and a
+    bilevel scan's speckle average out and show-through from the front stays light, inside the
+    paper: the scanner's dark background beyond the sheet's edges is trimmed off first."""
+    scale = min(1.0, config.blank_dpi / dpi)
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    paper = float(np.percentile(small[::2, ::2], 90))
+    dark = small < paper * (1.0 - config.blank_ink_drop)
+    dark = _trim_dark_edges(dark)
+    border = round(config.blank_border_mm * config.blank_dpi / MM_PER_INCH)
+    h, w = dark.shape
     if h <= 2 * border or w <= 2 * border:
         return False
-    inner = image[border : h - border : step, border : w - border : step]
-    paper = float(np.percentile(inner, 90))
-    dark = inner < paper * (1.0 - config.blank_ink_drop)
-    return float(dark.mean()) < config.blank_dark_fraction
+    inner = dark[border : h - border, border : w - border]
+    if float(inner.mean()) < config.blank_dark_fraction:
+        return True
+    return _featureless(small, config)
+
+
+def _featureless(small: np.ndarray, config: ReaderConfig) -> bool:
+    """Even texture and nothing else (a bilevel scan of bare paper can be all speckle): on a
+    very coarse copy no spot is much darker than the rest."""
+    scale = config.blank_texture_dpi / config.blank_dpi
+    coarse = cv2.resize(small, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    border = max(1, round(config.blank_border_mm * config.blank_texture_dpi / MM_PER_INCH))
+    h, w = coarse.shape
+    if h <= 4 * border or w <= 4 * border:
+        return False
+    inner = coarse[2 * border : h - 2 * border, 2 * border : w - 2 * border]
+    low, high = np.percentile(inner, (0.5, 99.5))
+    return float(high - low) < config.blank_texture_range
+
+
+def _trim_dark_edges(dark: np.ndarray) -> np.ndarray:
+    """``dark`` without the rows and columns at its edges that are mostly dark (the scanner's
+    background beside a skewed or shifted sheet)."""
+    rows = dark.mean(axis=1) > 0.5
+    cols = dark.mean(axis=0) > 0.5
+    top = int(np.argmin(rows)) if rows.any() else 0
+    bottom = len(rows) - int(np.argmin(rows[::-1])) if rows.any() else len(rows)
+    left = int(np.argmin(cols)) if cols.any() else 0
+    right = len(cols) - int(np.argmin(cols[::-1])) if cols.any() else len(cols)
+    return dark[top:bottom, left:right]
 
 
 def match_layout(
