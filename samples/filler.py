@@ -1,0 +1,141 @@
+"""Draw one respondent's answers, and their stray marks, on a blank printed page."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from forms.template import Box, Field, Page, Template
+from samples import handwriting, marks, texts
+from samples.answers import FieldPlan, Persona
+from samples.strokes import PENS, InkLayer
+from samples.truth import StrayMark
+
+STRAY_CHANCE = 0.1  # per page, scaled by the persona's untidiness
+MARGIN_NOTE_CHANCE = 0.05
+
+
+def option_box(f: Field, value: str) -> Box:
+    for o in f.options:
+        if o.value == value:
+            return o.box
+    raise KeyError(f"field {f.id} has no option {value!r}")
+
+
+def fill_page(
+    base: np.ndarray,
+    template: Template,
+    page: Page,
+    plans: dict[str, FieldPlan],
+    persona: Persona,
+    rng: np.random.Generator,
+    dpi: int,
+    strays: bool = True,
+) -> tuple[np.ndarray, list[StrayMark]]:
+    """The page with ink added; ``plans`` truths are updated with what was actually written."""
+    pen = PENS[persona.pen]
+    layer = InkLayer(pen, base.shape[:2], dpi)
+    width = persona.pen_width
+    for f in page.fields:
+        plan = plans.get(f.id)
+        if plan is None:
+            continue
+        for op in plan.ops:
+            if op.op == "choice":
+                for stroke in marks.choice_mark(rng, op.style, option_box(f, op.option), width):
+                    layer.draw(stroke, rng)
+            elif op.op == "strike":
+                for stroke in marks.strike_out(rng, option_box(f, op.option), width):
+                    layer.draw(stroke, rng)
+            elif op.op == "line":
+                for stroke in marks.line_mark(rng, f.box, op.position, width):
+                    layer.draw(stroke, rng)
+            elif op.op == "text":
+                written = handwriting.write(
+                    layer, rng, op.text, f.box, f.lines, persona.hand, op.overflow
+                )
+                plan.truth.value = written or None
+                plan.truth.intended = op.text
+                if not written:
+                    plan.truth.expect = "blank"
+    added: list[StrayMark] = []
+    if strays:
+        added = _strays(layer, template, page, persona, rng)
+    out = base.copy()
+    layer.apply(out)
+    return out, added
+
+
+def _occupied(page: Page) -> list[Box]:
+    boxes: list[Box] = [m.box for m in page.marks] + [page.qr, page.id_text]
+    for f in page.fields:
+        boxes.append(f.box)
+        boxes.extend(o.box for o in f.options)
+    return boxes
+
+
+def _overlaps(a: Box, b: Box, pad: float) -> bool:
+    return not (
+        a[0] + a[2] + pad < b[0]
+        or b[0] + b[2] + pad < a[0]
+        or a[1] + a[3] + pad < b[1]
+        or b[1] + b[3] + pad < a[1]
+    )
+
+
+def _free_spot(
+    template: Template, taken: list[Box], w: float, h: float, rng: np.random.Generator
+) -> tuple[float, float] | None:
+    for _ in range(40):
+        x = float(rng.uniform(12, template.page_width - 12 - w))
+        y = float(rng.uniform(22, template.page_height - 22 - h))
+        if not any(_overlaps((x, y, w, h), b, 3.0) for b in taken):
+            return x, y
+    return None
+
+
+def _strays(
+    layer: InkLayer, template: Template, page: Page, persona: Persona, rng: np.random.Generator
+) -> list[StrayMark]:
+    taken = _occupied(page)
+    out: list[StrayMark] = []
+    if rng.random() < STRAY_CHANCE * persona.untidy:
+        for _ in range(int(rng.integers(1, 3))):
+            spot = _free_spot(template, taken, 26, 14, rng)
+            if spot is None:
+                break
+            strokes = marks.doodle(rng, spot[0] + 6, spot[1] + 6, persona.pen_width)
+            for stroke in strokes:
+                layer.draw(stroke, rng)
+            x0, y0, x1, y1 = _union([s.bounds() for s in strokes])
+            out.append(
+                StrayMark(
+                    "doodle", (round(x0, 1), round(y0, 1), round(x1 - x0, 1), round(y1 - y0, 1))
+                )
+            )
+            taken.append((x0, y0, x1 - x0, y1 - y0))
+    if rng.random() < MARGIN_NOTE_CHANCE * persona.untidy:
+        note = str(rng.choice(texts.MARGIN_NOTES))
+        hand = persona.hand
+        w = len(note) * hand.height_mm * 0.8 + 4
+        spot = _free_spot(template, taken, w, hand.height_mm * 2, rng)
+        if spot is not None:
+            x0, y0, x1, y1 = handwriting.write_at(
+                layer, rng, note, spot[0], spot[1] + hand.height_mm * 1.4, hand
+            )
+            out.append(
+                StrayMark(
+                    "margin_note",
+                    (round(x0, 1), round(y0, 1), round(x1 - x0, 1), round(y1 - y0, 1)),
+                    note,
+                )
+            )
+    return out
+
+
+def _union(bounds: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return (
+        min(b[0] for b in bounds),
+        min(b[1] for b in bounds),
+        max(b[2] for b in bounds),
+        max(b[3] for b in bounds),
+    )

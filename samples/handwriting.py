@@ -1,0 +1,193 @@
+"""Handwriting from handwriting-style fonts: jittered letters on a wavering, slanted baseline.
+
+Letters are placed one by one with random spacing, size and baseline jitter, the whole line is
+sheared (slant) and tilted, thickened for broad pens, and merged into the pen's ink layer.  The
+fonts come from Debian packages (fonts-sjfonts, fonts-tomsontalks; see scripts/setup.sh); if none
+is installed, a plain font stands in and a warning is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from forms.template import Box
+from samples.strokes import InkLayer
+
+log = logging.getLogger(__name__)
+
+FONT_FILES = (
+    Path("/usr/share/fonts/truetype/sjfonts/SteveHand.ttf"),
+    Path("/usr/share/fonts/truetype/sjfonts/Delphine.ttf"),
+    Path("/usr/share/fonts/truetype/tomsontalks/TomsonTalks.ttf"),
+)
+FALLBACK_FONTS = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf"),
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+)
+
+
+@cache
+def available_fonts() -> tuple[Path, ...]:
+    found = tuple(p for p in FONT_FILES if p.exists())
+    if found:
+        return found
+    fallback = tuple(p for p in FALLBACK_FONTS if p.exists())
+    log.warning(
+        "no handwriting font installed (fonts-sjfonts, fonts-tomsontalks); using %s", fallback
+    )
+    return fallback
+
+
+@cache
+def _font(path: Path, size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if not path.exists():
+        return ImageFont.load_default()
+    return ImageFont.truetype(str(path), size_px)
+
+
+@dataclass(frozen=True)
+class Hand:
+    """One person's writing: font, letter height, slant, neatness."""
+
+    font: str
+    height_mm: float  # height of a capital letter
+    slant: float  # horizontal shear (positive leans right)
+    messiness: float  # 0 neat .. 1 untidy
+    spacing: float  # letter spacing factor
+
+    @classmethod
+    def random(cls, rng: np.random.Generator) -> Hand:
+        fonts = available_fonts()
+        font = str(fonts[int(rng.integers(len(fonts)))]) if fonts else ""
+        return cls(
+            font=font,
+            height_mm=float(rng.uniform(2.6, 4.6)),
+            slant=float(rng.normal(0.12, 0.12)),
+            messiness=float(rng.uniform(0.0, 1.0)),
+            spacing=float(rng.uniform(0.95, 1.2)),
+        )
+
+
+def wrap(
+    text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width_px: float, spacing: float
+) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if current and font.getlength(trial) * spacing > width_px:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _render_line(
+    text: str,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    hand: Hand,
+    size_px: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, int]:
+    """Coverage patch of one written line and the baseline's row in it."""
+    width = int(font.getlength(text) * hand.spacing * 1.15 + size_px * 2)
+    height = size_px * 3
+    baseline = int(size_px * 1.8)
+    img = Image.new("L", (width, height), 0)
+    draw = ImageDraw.Draw(img)
+    x = size_px * 0.5
+    drift = 0.0
+    jitter = 0.04 + 0.1 * hand.messiness
+    for ch in text:
+        drift += rng.normal(0, jitter * size_px * 0.3)
+        drift *= 0.85
+        if ch != " ":
+            draw.text(
+                (x, baseline + drift + rng.normal(0, jitter * size_px * 0.3)),
+                ch,
+                fill=255,
+                font=font,
+                anchor="ls",
+            )
+        x += font.getlength(ch) * hand.spacing * rng.uniform(1 - jitter, 1 + jitter)
+    arr = np.asarray(img)[:, : int(x + size_px)].copy()
+    h, w = arr.shape
+    tilt = np.radians(rng.normal(0, 0.8 + 1.5 * hand.messiness))
+    # shear about the baseline, then a small rotation about the line start
+    m = np.array([[1.0, -hand.slant, hand.slant * baseline + size_px * 0.4], [0.0, 1.0, 0.0]])
+    c, s = np.cos(tilt), np.sin(tilt)
+    r = np.array([[c, -s, 0.0], [s, c, 0.0]])
+    r[:, 2] = (np.eye(2) - r[:, :2]) @ np.array([0.0, baseline])
+    combined = r @ np.vstack([m, [0, 0, 1]])
+    out = cv2.warpAffine(arr, combined, (w + size_px, h), flags=cv2.INTER_LINEAR)
+    return out, baseline
+
+
+def write(
+    layer: InkLayer,
+    rng: np.random.Generator,
+    text: str,
+    box: Box,
+    lines: int,
+    hand: Hand,
+    overflow: bool = False,
+) -> str:
+    """Write ``text`` in ``box`` on its ruled lines; return what was actually written.
+
+    With ``overflow`` the writer ignores the right edge (words run past the box) and may add a
+    line below it.  Text that does not fit the lines (and is not overflowing) is cut off at a word
+    boundary, as a person would stop or squeeze; the returned text is what is on the paper.
+    """
+    s = layer.px_per_mm
+    x, y, w, h = box
+    rows = max(lines, 1)
+    pitch = h / rows
+    height_mm = min(hand.height_mm, pitch * 0.75) if lines else hand.height_mm
+    size_px = max(8, int(height_mm * s / 0.7))  # font size px so that capitals are height_mm
+    font = _font(Path(hand.font), size_px)
+    margin = rng.uniform(1.0, 4.0)
+    avail = (w - margin - 1.0) * s * (1.6 if overflow else 1.0)
+    wrapped = wrap(text, font, avail, hand.spacing * 1.05)
+    max_rows = rows + (1 if overflow else 0)
+    wrapped = wrapped[:max_rows]
+    for i, line in enumerate(wrapped):
+        patch, baseline = _render_line(line, font, hand, size_px, rng)
+        if layer.pen.width_mm > 0.6:
+            patch = cv2.dilate(patch, np.ones((2, 2), np.uint8))
+        base_mm = y + (i + 1) * pitch - rng.uniform(0.4, 1.2) if lines else y + h * 0.6
+        px0 = int((x + margin + rng.normal(0, 0.5)) * s)
+        py0 = int(base_mm * s) - baseline
+        if layer.pen.grain > 0:
+            keep = 1.0 - layer.pen.grain * rng.random(patch.shape, dtype=np.float32)
+            patch = (patch * keep).astype(np.uint8)
+        layer.merge(patch, px0, py0)
+    return " ".join(wrapped)
+
+
+def write_at(
+    layer: InkLayer,
+    rng: np.random.Generator,
+    text: str,
+    x_mm: float,
+    baseline_mm: float,
+    hand: Hand,
+) -> tuple[float, float, float, float]:
+    """Write one line starting at (x, baseline) with no box; return its extent x0, y0, x1, y1 (mm)."""
+    s = layer.px_per_mm
+    size_px = max(8, int(hand.height_mm * s / 0.7))
+    font = _font(Path(hand.font), size_px)
+    patch, baseline = _render_line(text, font, hand, size_px, rng)
+    px0 = int(x_mm * s)
+    py0 = int(baseline_mm * s) - baseline
+    layer.merge(patch, px0, py0)
+    return x_mm, py0 / s, (px0 + patch.shape[1]) / s, (py0 + patch.shape[0]) / s

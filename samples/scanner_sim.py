@@ -1,0 +1,366 @@
+"""What happens between the filled paper and the image file: printing, handling, the scanner.
+
+Each degradation is a small function over an RGB page image; :func:`degrade` draws a seeded set of
+them from a :class:`Profile`, applies them in physical order (paper, then scanner geometry, then
+optics and sensor, then colour mode) and returns the record of every one applied, with its
+parameters, for the ground truth.  Output encodings (JPEG quality, bilevel) are decided here too
+and applied by the writers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import cv2
+import numpy as np
+
+from samples.strokes import MM_PER_INCH
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Chances (0..1) and ranges of scanning and handling effects."""
+
+    name: str
+    scale: tuple[float, float] = (0.93, 1.0)  # printer "fit to page"
+    scale_chance: float = 0.5
+    rotation_deg: float = 1.5  # skew, uniform in +-rotation_deg
+    shift_mm: float = 3.0
+    upside_down: float = 0.03
+    sideways: float = 0.02
+    blur_sigma: tuple[float, float] = (0.3, 1.0)
+    blur_chance: float = 0.6
+    noise_sigma: tuple[float, float] = (1.0, 5.0)
+    paper_tone: float = 0.5
+    jpeg_quality: tuple[int, int] = (60, 92)
+    fold: float = 0.08
+    punch_holes: float = 0.05
+    staple: float = 0.05
+    dark_border: float = 0.1
+    streaks: float = 0.05
+    dither: float = 0.3  # of bilevel pages: dithered rather than thresholded
+    colour: float = 0.35  # of JPEG/image batches: scanned in colour rather than greyscale
+    # stack handling, per batch or respondent
+    duplex: float = 0.15  # batch scanned duplex: a blank back after every sheet
+    out_of_order: float = 0.06  # per respondent
+    missing_page: float = 0.03  # per respondent
+    other_form: float = 0.15  # per batch: a page of another form in the stack
+    blank_sheet: float = 0.1  # per batch: an empty sheet in the stack
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+PROFILES: dict[str, Profile] = {
+    "default": Profile("default"),
+    "clean": Profile(
+        "clean",
+        scale_chance=0.2,
+        rotation_deg=0.5,
+        shift_mm=1.0,
+        upside_down=0.0,
+        sideways=0.0,
+        blur_sigma=(0.2, 0.5),
+        blur_chance=0.3,
+        noise_sigma=(0.5, 1.5),
+        paper_tone=0.2,
+        jpeg_quality=(85, 95),
+        fold=0.0,
+        punch_holes=0.0,
+        staple=0.0,
+        dark_border=0.0,
+        streaks=0.0,
+        dither=0.0,
+        duplex=0.0,
+        out_of_order=0.0,
+        missing_page=0.0,
+        other_form=0.0,
+        blank_sheet=0.0,
+    ),
+    "harsh": Profile(
+        "harsh",
+        scale_chance=0.8,
+        rotation_deg=3.0,
+        shift_mm=6.0,
+        upside_down=0.1,
+        sideways=0.06,
+        blur_sigma=(0.6, 1.6),
+        blur_chance=0.9,
+        noise_sigma=(3.0, 10.0),
+        paper_tone=0.8,
+        jpeg_quality=(50, 75),
+        fold=0.3,
+        punch_holes=0.2,
+        staple=0.2,
+        dark_border=0.35,
+        streaks=0.25,
+        dither=0.5,
+        duplex=0.4,
+        out_of_order=0.2,
+        missing_page=0.1,
+        other_form=0.5,
+        blank_sheet=0.4,
+    ),
+}
+# No degradation at all: the filled page exactly as drawn (tests measure ink placement with it).
+PROFILES["none"] = replace(
+    PROFILES["clean"],
+    name="none",
+    scale_chance=0.0,
+    rotation_deg=0.0,
+    shift_mm=0.0,
+    blur_chance=0.0,
+    noise_sigma=(0.0, 0.0),
+    paper_tone=0.0,
+    jpeg_quality=(95, 95),
+    colour=1.0,
+)
+
+
+@dataclass
+class ScanPlan:
+    """The effects chosen for one page."""
+
+    paper: list[Record] = field(default_factory=list)
+    geometry: Record = field(default_factory=dict)
+    optics: list[Record] = field(default_factory=list)
+    rotation: int = 0  # 0, 90, 180, 270: clockwise degrees a reader applies to make it upright
+
+    def records(self) -> list[Record]:
+        out = [*self.paper]
+        if self.geometry:
+            out.append(self.geometry)
+        return out + self.optics
+
+
+def plan_scan(
+    rng: np.random.Generator, profile: Profile, page_size_mm: tuple[float, float]
+) -> ScanPlan:
+    plan = ScanPlan()
+    p = profile
+    if rng.random() < p.paper_tone:
+        tint = (
+            int(rng.integers(236, 256)),
+            int(rng.integers(234, 254)),
+            int(rng.integers(225, 250)),
+        )
+        plan.paper.append({"name": "paper_tone", "rgb": list(tint)})
+    if rng.random() < p.fold:
+        plan.paper.append(
+            {
+                "name": "fold",
+                "y_mm": round(float(page_size_mm[1] * rng.choice([1 / 3, 1 / 2, 2 / 3])), 1),
+                "strength": round(float(rng.uniform(0.04, 0.15)), 3),
+            }
+        )
+    if rng.random() < p.punch_holes:
+        plan.paper.append({"name": "punch_holes", "dark": bool(rng.random() < 0.5)})
+    if rng.random() < p.staple:
+        plan.paper.append({"name": "staple", "corner": str(rng.choice(["top_left", "top_right"]))})
+    scale = float(rng.uniform(*p.scale)) if rng.random() < p.scale_chance else 1.0
+    angle = float(rng.uniform(-p.rotation_deg, p.rotation_deg))
+    shift = rng.uniform(-p.shift_mm, p.shift_mm, 2) if p.shift_mm else np.zeros(2)
+    if scale != 1.0 or angle or shift.any():
+        plan.geometry = {
+            "name": "geometry",
+            "print_scale": round(scale, 4),
+            "skew_deg": round(angle, 3),
+            "shift_mm": [round(float(shift[0]), 2), round(float(shift[1]), 2)],
+            "background": "dark" if rng.random() < p.dark_border else "light",
+        }
+    if rng.random() < p.blur_chance:
+        plan.optics.append(
+            {"name": "blur", "sigma_px": round(float(rng.uniform(*p.blur_sigma)), 2)}
+        )
+    if rng.random() < p.streaks:
+        plan.optics.append(
+            {
+                "name": "streaks",
+                "count": int(rng.integers(1, 5)),
+                "seed": int(rng.integers(1 << 31)),
+            }
+        )
+    if p.noise_sigma[1] > 0:
+        plan.optics.append(
+            {
+                "name": "noise",
+                "sigma": round(float(rng.uniform(*p.noise_sigma)), 2),
+                "seed": int(rng.integers(1 << 31)),
+            }
+        )
+    roll = rng.random()
+    if roll < p.upside_down:
+        plan.rotation = 180
+    elif roll < p.upside_down + p.sideways:
+        plan.rotation = int(rng.choice([90, 270]))
+    if plan.rotation:
+        plan.optics.append({"name": "fed_rotated", "rotation": plan.rotation})
+    return plan
+
+
+# -- paper ------------------------------------------------------------------------------------
+
+
+def paper_tone(img: np.ndarray, rgb: list[int]) -> np.ndarray:
+    tint = np.array(rgb, np.float32) / 255.0
+    return (img.astype(np.float32) * tint).astype(np.uint8)
+
+
+def fold(img: np.ndarray, y_mm: float, strength: float, dpi: int) -> np.ndarray:
+    s = dpi / MM_PER_INCH
+    h = img.shape[0]
+    rows = np.arange(h, dtype=np.float32)
+    centre = y_mm * s
+    shade = strength * np.exp(-(((rows - centre) / (1.2 * s)) ** 2))
+    light = 0.5 * strength * np.exp(-(((rows - centre - 1.5 * s) / (0.6 * s)) ** 2))
+    factor = np.clip(1.0 - shade + light, 0, 1.05)[:, None, None]
+    return np.clip(img.astype(np.float32) * factor, 0, 255).astype(np.uint8)
+
+
+def punch_holes(img: np.ndarray, dark: bool, dpi: int) -> np.ndarray:
+    s = dpi / MM_PER_INCH
+    h = img.shape[0]
+    colour = (35, 35, 35) if dark else (250, 250, 250)
+    out = img.copy()
+    for dy in (-40.0, 40.0):
+        centre = (round(12 * s), round(h / 2 + dy * s))
+        cv2.circle(out, centre, round(3 * s), colour, -1, cv2.LINE_AA)
+        if not dark:  # a light hole still shows a rim shadow
+            cv2.circle(
+                out, centre, round(3 * s), (150, 150, 150), max(1, round(0.2 * s)), cv2.LINE_AA
+            )
+    return out
+
+
+def staple(img: np.ndarray, corner: str, dpi: int) -> np.ndarray:
+    s = dpi / MM_PER_INCH
+    w = img.shape[1]
+    out = img.copy()
+    x = 8 * s if corner == "top_left" else w - 20 * s
+    p, q = (round(x), round(14 * s)), (round(x + 12 * s), round(6 * s))
+    cv2.line(
+        out,
+        (p[0] + 3, p[1] + 4),
+        (q[0] + 3, q[1] + 4),
+        (170, 170, 170),
+        max(2, round(1.2 * s)),
+        cv2.LINE_AA,
+    )
+    cv2.line(out, p, q, (60, 60, 65), max(1, round(0.6 * s)), cv2.LINE_AA)
+    return out
+
+
+def show_through(front: np.ndarray, strength: float) -> np.ndarray:
+    """The back of a printed sheet: the front mirrored, faint and soft."""
+    mirrored = cv2.GaussianBlur(front[:, ::-1], (0, 0), 2.0).astype(np.float32)
+    return np.clip(255.0 - (255.0 - mirrored) * strength, 0, 255).astype(np.uint8)
+
+
+# -- scanner ----------------------------------------------------------------------------------
+
+
+def geometry(img: np.ndarray, rec: Record, dpi: int) -> np.ndarray:
+    """Print scaling about the page centre, then the sheet skewed and shifted on the glass."""
+    s = dpi / MM_PER_INCH
+    h, w = img.shape[:2]
+    cx, cy = w / 2, h / 2
+    scale = rec["print_scale"]
+    angle = rec["skew_deg"]
+    dx, dy = rec["shift_mm"][0] * s, rec["shift_mm"][1] * s
+    paper = (250, 250, 250)
+    printed = cv2.getRotationMatrix2D((cx, cy), 0, scale)
+    content = cv2.warpAffine(img, printed, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper)
+    placed = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+    placed[:, 2] += (dx, dy)
+    background = (28, 28, 30) if rec["background"] == "dark" else (238, 238, 236)
+    return cv2.warpAffine(content, placed, (w, h), flags=cv2.INTER_LINEAR, borderValue=background)
+
+
+def blur(img: np.ndarray, sigma: float) -> np.ndarray:
+    return cv2.GaussianBlur(img, (0, 0), sigma)
+
+
+def streaks(img: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """Vertical lines along the feed direction: dust on the glass, a dirty drum."""
+    rng = np.random.default_rng(seed)
+    out = img.astype(np.int16)
+    w = img.shape[1]
+    for _ in range(count):
+        x = int(rng.integers(0, w - 4))
+        width = int(rng.integers(1, 4))
+        delta = int(rng.choice([-1, 1]) * rng.integers(12, 60))
+        out[:, x : x + width] += delta
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def noise(img: np.ndarray, sigma: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    # one noise plane shared by the channels (sensor noise is mostly luminance) keeps this fast
+    plane = rng.standard_normal(img.shape[:2], dtype=np.float32) * sigma
+    out = img.astype(np.float32) + plane[:, :, None]
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def rotate_fed(img: np.ndarray, rotation: int) -> np.ndarray:
+    """The image of a sheet fed turned: ``rotation`` is what a reader applies (clockwise) to undo it."""
+    return np.ascontiguousarray(np.rot90(img, k=rotation // 90))
+
+
+def apply(img: np.ndarray, plan: ScanPlan, dpi: int) -> np.ndarray:
+    for rec in plan.paper:
+        name = rec["name"]
+        if name == "paper_tone":
+            img = paper_tone(img, rec["rgb"])
+        elif name == "fold":
+            img = fold(img, rec["y_mm"], rec["strength"], dpi)
+        elif name == "punch_holes":
+            img = punch_holes(img, rec["dark"], dpi)
+        elif name == "staple":
+            img = staple(img, rec["corner"], dpi)
+    if plan.geometry:
+        img = geometry(img, plan.geometry, dpi)
+    for rec in plan.optics:
+        name = rec["name"]
+        if name == "blur":
+            img = blur(img, rec["sigma_px"])
+        elif name == "streaks":
+            img = streaks(img, rec["count"], rec["seed"])
+        elif name == "noise":
+            img = noise(img, rec["sigma"], rec["seed"])
+        elif name == "fed_rotated":
+            img = rotate_fed(img, rec["rotation"])
+    return img
+
+
+# -- colour mode ------------------------------------------------------------------------------
+
+
+def to_gray(img: np.ndarray, method: str = "luma") -> np.ndarray:
+    if method == "green":  # some scanners build grey from the green channel only
+        return np.ascontiguousarray(img[:, :, 1])
+    return cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+
+
+def to_bilevel(gray: np.ndarray, method: str, seed: int = 0) -> np.ndarray:
+    """A bool image, True = white: Otsu's threshold, a fixed one, or error-diffusion dithering."""
+    if method == "dither":
+        from PIL import Image
+
+        return np.asarray(Image.fromarray(gray).convert("1"), dtype=bool)
+    if method.startswith("fixed"):
+        level = int(method.split(":")[1]) if ":" in method else 160
+        return gray > level
+    _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return out > 0
+
+
+def colour_record(colour: str, gray_method: str, bilevel: str, quality: int | None) -> list[Record]:
+    out: list[Record] = []
+    if colour in ("gray", "bilevel"):
+        out.append({"name": "gray", "method": gray_method})
+    if colour == "bilevel":
+        out.append({"name": "bilevel", "method": bilevel})
+    if quality is not None:
+        out.append({"name": "jpeg", "quality": quality})
+    return out
