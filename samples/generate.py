@@ -235,13 +235,17 @@ class Batch:
                 img, truth, fields = self._front_image(sheet)
                 if self.duplex:
                     fronts[i] = img
+            if self.colour != "rgb":  # a greyscale scanner: the sensor sees grey from the start
+                img = scanner_sim.to_gray(img, self.gray_method)
             plan = scanner_sim.plan_scan(
                 scan_rng, self.profile, (self.template.page_width, self.template.page_height)
             )
             img = scanner_sim.apply(img, plan, self.dpi)
             truth.rotation = plan.rotation
             out, quality, colour_recs = self._colour(img, scan_rng)
-            truth.degradations = plan.records() + colour_recs
+            gray = [r for r in colour_recs if r["name"] == "gray"]
+            rest = [r for r in colour_recs if r["name"] != "gray"]
+            truth.degradations = gray + plan.records() + rest  # in the order applied
             if encode and quality is not None:
                 out = writers.decode(writers.encode_jpeg(out, self.dpi, quality))
             yield SamplePage(out, truth, fields, quality)

@@ -68,7 +68,7 @@ class Hand:
         font = str(fonts[int(rng.integers(len(fonts)))]) if fonts else ""
         return cls(
             font=font,
-            height_mm=float(rng.uniform(2.6, 4.6)),
+            height_mm=float(rng.uniform(3.2, 5.5)),
             slant=float(rng.normal(0.12, 0.12)),
             messiness=float(rng.uniform(0.0, 1.0)),
             spacing=float(rng.uniform(0.95, 1.2)),

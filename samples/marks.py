@@ -63,7 +63,7 @@ def hand_circle(
     n = max(24, int(extent * max(rx, ry) / 0.35))
     t = np.linspace(0.0, 1.0, n)
     theta = start + direction * extent * t
-    drift = 1.0 + rng.normal(0, 0.08) * t + smooth_noise(rng, n, 0.04)
+    drift = 1.0 + rng.normal(0, 0.08) * t + smooth_noise(rng, n, 0.06)
     pts = np.stack([cx + rx * drift * np.cos(theta), cy + ry * drift * np.sin(theta)], axis=1)
     pts = _rotate(pts, rng.normal(0, 0.35), cx, cy)
     pts += rng.normal(0, 0.03, pts.shape)  # tremor
@@ -77,14 +77,14 @@ def circle_around(
     cx, cy = centre(box)
     _, _, w, h = box
     r = max(w, h) / 2
-    cx += rng.normal(0, 0.1 * r)
-    cy += rng.normal(0, 0.1 * r)
+    cx += rng.normal(0, 0.15 * r)
+    cy += rng.normal(0, 0.12 * r)
     if wide:
         rx = r * rng.uniform(1.9, 2.6)
         ry = r * rng.uniform(0.9, 1.3)
     else:
-        rx = r * rng.uniform(0.95, 1.45)
-        ry = rx * rng.uniform(0.7, 1.1)
+        rx = r * rng.uniform(0.85, 1.7)
+        ry = rx * rng.uniform(0.6, 1.1)
     return hand_circle(rng, cx, cy, rx, ry, width)
 
 

@@ -203,8 +203,12 @@ def plan_scan(
 
 
 def paper_tone(img: np.ndarray, rgb: list[int]) -> np.ndarray:
-    tint = np.array(rgb, np.float32) / 255.0
-    return (img.astype(np.float32) * tint).astype(np.uint8)
+    levels = np.arange(256, dtype=np.float32)
+    if img.ndim == 2:
+        lut = (levels * (float(np.mean(rgb)) / 255.0)).astype(np.uint8)
+        return cv2.LUT(img, lut)
+    table = np.stack([levels * (c / 255.0) for c in rgb], axis=1).astype(np.uint8)
+    return cv2.LUT(img, table.reshape(1, 256, 3))
 
 
 def fold(img: np.ndarray, y_mm: float, strength: float, dpi: int) -> np.ndarray:
@@ -214,7 +218,9 @@ def fold(img: np.ndarray, y_mm: float, strength: float, dpi: int) -> np.ndarray:
     centre = y_mm * s
     shade = strength * np.exp(-(((rows - centre) / (1.2 * s)) ** 2))
     light = 0.5 * strength * np.exp(-(((rows - centre - 1.5 * s) / (0.6 * s)) ** 2))
-    factor = np.clip(1.0 - shade + light, 0, 1.05)[:, None, None]
+    factor = np.clip(1.0 - shade + light, 0, 1.05)[:, None]
+    if img.ndim == 3:
+        factor = factor[:, :, None]
     return np.clip(img.astype(np.float32) * factor, 0, 255).astype(np.uint8)
 
 
@@ -268,7 +274,8 @@ def geometry(img: np.ndarray, rec: Record, dpi: int) -> np.ndarray:
     scale = rec["print_scale"]
     angle = rec["skew_deg"]
     dx, dy = rec["shift_mm"][0] * s, rec["shift_mm"][1] * s
-    paper = (250, 250, 250)
+    corner = img[2, 2]
+    paper = tuple(int(v) for v in np.atleast_1d(corner)) * (3 if img.ndim == 2 else 1)
     printed = cv2.getRotationMatrix2D((cx, cy), 0, scale)
     content = cv2.warpAffine(img, printed, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper)
     placed = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
@@ -295,11 +302,13 @@ def streaks(img: np.ndarray, count: int, seed: int) -> np.ndarray:
 
 
 def noise(img: np.ndarray, sigma: float, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    # one noise plane shared by the channels (sensor noise is mostly luminance) keeps this fast
-    plane = rng.standard_normal(img.shape[:2], dtype=np.float32) * sigma
-    out = img.astype(np.float32) + plane[:, :, None]
-    return np.clip(out, 0, 255).astype(np.uint8)
+    """Sensor noise, one plane shared by the colour channels (it is mostly luminance)."""
+    cv2.setRNGSeed(seed)
+    plane = np.empty(img.shape[:2], np.int16)
+    cv2.randn(plane, 0, sigma)
+    if img.ndim == 3:
+        plane = cv2.merge([plane, plane, plane])
+    return cv2.add(img, plane, dtype=cv2.CV_8U)
 
 
 def rotate_fed(img: np.ndarray, rotation: int) -> np.ndarray:
@@ -337,6 +346,8 @@ def apply(img: np.ndarray, plan: ScanPlan, dpi: int) -> np.ndarray:
 
 
 def to_gray(img: np.ndarray, method: str = "luma") -> np.ndarray:
+    if img.ndim == 2:
+        return img
     if method == "green":  # some scanners build grey from the green channel only
         return np.ascontiguousarray(img[:, :, 1])
     return cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)

@@ -8,6 +8,7 @@ markers at the corners, a QR code with the page ID, checkboxes, printed Likert d
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -237,3 +238,20 @@ def _draw_qr(img: np.ndarray, template: Template, page: Page, s: float, serial: 
         max(1, round(0.1 * s)),
         cv2.LINE_AA,
     )
+
+
+def write_form_pdf(
+    path: Path, template: Template, copies: int = 1, first_serial: int | None = None
+) -> Path:
+    """A printable PDF of the synthetic form (page images) with ``<name>.template.json`` beside it."""
+    from samples.writers import PdfJpegWriter
+
+    writer = PdfJpegWriter(path)
+    for copy in range(copies):
+        serial = None if first_serial is None else first_serial + copy
+        for page in template.pages:
+            writer.add(render_page(template, page.number, 300, serial), 300, 95)
+    writer.close()
+    beside = path.with_name(path.stem + ".template.json")
+    beside.write_text(template.to_json(), encoding="utf-8")
+    return path

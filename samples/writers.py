@@ -119,8 +119,8 @@ class PdfG4Writer(PdfJpegWriter):
         from pikepdf import Name
 
         data, width, height = encode_g4(img)
-        # Pillow writes G4 with 0 = black (MinIsBlack), so the decoded bits need inverting
-        parms = pikepdf.Dictionary(K=-1, Columns=width, Rows=height, BlackIs1=False)
+        # Pillow codes G4 as MinIsBlack (a 1 bit is white), the opposite of the PDF default
+        parms = pikepdf.Dictionary(K=-1, Columns=width, Rows=height, BlackIs1=True)
         extra = {
             "ColorSpace": Name.DeviceGray,
             "BitsPerComponent": 1,
