@@ -304,11 +304,11 @@ def streaks(img: np.ndarray, count: int, seed: int) -> np.ndarray:
 def noise(img: np.ndarray, sigma: float, seed: int) -> np.ndarray:
     """Sensor noise, one plane shared by the colour channels (it is mostly luminance)."""
     cv2.setRNGSeed(seed)
-    plane = np.empty(img.shape[:2], np.int16)
-    cv2.randn(plane, 0, sigma)
+    plane: np.ndarray = np.empty(img.shape[:2], np.int16)
+    cv2.randn(plane, np.array([0.0]), np.array([sigma]))
     if img.ndim == 3:
         plane = cv2.merge([plane, plane, plane])
-    return cv2.add(img, plane, dtype=cv2.CV_8U)
+    return np.asarray(cv2.add(img, plane, dtype=cv2.CV_8U))
 
 
 def rotate_fed(img: np.ndarray, rotation: int) -> np.ndarray:
