@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -35,6 +36,9 @@ FIELD_KINDS: tuple[str, ...] = ("single", "multiple", "likert", "text", "line")
 # Registration marks are ArUco markers from this dictionary; marker id i sits at corner i
 # (0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left), which fixes orientation.
 ARUCO_DICTIONARY = "DICT_4X4_50"
+
+
+_NUMBER_LIST = re.compile(r"\[\s*((?:-?[\d.]+,?\s*)+)\]")
 
 
 class TemplateError(ValueError):
@@ -98,7 +102,10 @@ class Template:
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8].upper()
 
     def with_version(self) -> Template:
-        return replace(self, version=self.content_hash())
+        """The same template, rounded as JSON stores it, with its version hash filled in
+        (so that a template read back from JSON compares equal to the one printed)."""
+        rounded = Template.from_dict(self.to_dict())
+        return replace(rounded, version=rounded.content_hash())
 
     # -- lookups --------------------------------------------------------------------------
     def page(self, number: int) -> Page:
@@ -123,7 +130,21 @@ class Template:
         return _round(asdict(self))
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+        data = self.to_dict()
+        ordered = {
+            "schema": data.pop("schema"),
+            "form_id": data.pop("form_id"),
+            "version": data.pop("version"),
+        }
+        ordered.update(data)
+        text = json.dumps(ordered, ensure_ascii=False, indent=1)
+        # Keep each box on one line: [x, y, w, h] reads better than four lines.
+        return (
+            _NUMBER_LIST.sub(
+                lambda m: "[" + ", ".join(m.group(1).split()).replace(",,", ",") + "]", text
+            )
+            + "\n"
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Template:

@@ -1,0 +1,47 @@
+"""The forms package's front door: from a spec file to a printed PDF and its template."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from forms.layout import FormLayout, layout_form
+from forms.render import render_pdf_bytes, template_path_for, write_atomically
+from forms.spec import load_spec
+from forms.template import Template
+
+
+@dataclass(frozen=True)
+class Printed:
+    pdf: Path
+    template_json: Path
+    template: Template
+    pages: int
+
+
+def build(spec_path: Path) -> FormLayout:
+    """Validate and lay out a spec (no drawing)."""
+    return layout_form(load_spec(spec_path))
+
+
+def print_form(
+    spec_path: Path,
+    out: Path,
+    copies: int = 1,
+    serials: bool = False,
+    first_serial: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Printed:
+    """Write ``out`` (the PDF, template attached) and ``OUT.template.json`` beside it.
+
+    Everything is built in memory first, so a bad spec or an impossible layout leaves no file.
+    """
+    layout = build(spec_path)
+    data = render_pdf_bytes(
+        layout, copies=copies, serials=serials, first_serial=first_serial, progress=progress
+    )
+    template_json = template_path_for(out)
+    write_atomically(out, data)
+    write_atomically(template_json, layout.template.to_json().encode("utf-8"))
+    return Printed(out, template_json, layout.template, copies * len(layout.pages))

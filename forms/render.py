@@ -1,0 +1,213 @@
+"""Rendering: draw a FormLayout with reportlab, one master or N personalised copies.
+
+Each page's questions are drawn once as a PDF form XObject and reused by every copy, so that a
+thousand personalised copies cost little more than their QR codes.  Output is deterministic
+(reportlab's invariant mode, a content-derived document ID): the same input gives the same bytes.
+The template travels inside the PDF as the attached file ``template.json``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pikepdf
+import qrcode
+from qrcode.constants import ERROR_CORRECT_H
+from reportlab.pdfgen.canvas import Canvas
+
+from forms import fonts
+from forms.geometry import Style
+from forms.layout import FormLayout, Line, Primitive, Rect, Text
+from forms.pageid import PageId
+from forms.template import ARUCO_DICTIONARY, Template, TemplateError
+from palaute.errors import InputError
+
+log = logging.getLogger(__name__)
+
+MM = 72.0 / 25.4  # points per millimetre
+ATTACHMENT_NAME = "template.json"
+
+
+@cache
+def aruco_bits(marker_id: int) -> tuple[tuple[bool, ...], ...]:
+    """The marker's cells (True = black), border included, from OpenCV's own dictionary."""
+    import cv2
+
+    dictionary = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, ARUCO_DICTIONARY))
+    image = cv2.aruco.generateImageMarker(dictionary, marker_id, 6)
+    return tuple(tuple(bool(v < 128) for v in row) for row in image)
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    qr = qrcode.QRCode(version=3, error_correction=ERROR_CORRECT_H, border=0)
+    qr.add_data(payload)
+    qr.make(fit=False)
+    return [list(row) for row in qr.get_matrix()]
+
+
+class _Page:
+    """Drawing in millimetres from the top-left, on a reportlab canvas (points, bottom-left)."""
+
+    def __init__(self, canvas: Canvas, height_mm: float) -> None:
+        self.c = canvas
+        self.h = height_mm
+
+    def y(self, y_mm: float) -> float:
+        return (self.h - y_mm) * MM
+
+    def primitive(self, p: Primitive) -> None:
+        c = self.c
+        if isinstance(p, Text):
+            c.setFillGray(p.grey)
+            c.setFont(fonts.font_name(p.bold, p.italic), p.size)
+            draw = {
+                "left": c.drawString,
+                "center": c.drawCentredString,
+                "right": c.drawRightString,
+            }[p.align]
+            draw(p.x * MM, self.y(p.y), p.text)
+        elif isinstance(p, Rect):
+            c.setStrokeGray(p.grey)
+            c.setLineWidth(p.line_pt)
+            c.rect(p.x * MM, self.y(p.y + p.h), p.w * MM, p.h * MM, stroke=1, fill=0)
+        elif isinstance(p, Line):
+            c.setStrokeGray(p.grey)
+            c.setLineWidth(p.line_pt)
+            c.line(p.x1 * MM, self.y(p.y1), p.x2 * MM, self.y(p.y2))
+
+    def cells(
+        self, x: float, y: float, cell: float, bits: list[list[bool]] | tuple[tuple[bool, ...], ...]
+    ) -> None:
+        """Black cells of a bit matrix, merged into horizontal runs (fewer, cleaner rectangles)."""
+        c = self.c
+        c.setFillGray(0)
+        path = c.beginPath()
+        for r, row in enumerate(bits):
+            col = 0
+            n = len(row)
+            while col < n:
+                if row[col]:
+                    start = col
+                    while col < n and row[col]:
+                        col += 1
+                    path.rect(
+                        (x + start * cell) * MM,
+                        self.y(y + (r + 1) * cell),
+                        (col - start) * cell * MM,
+                        cell * MM,
+                    )
+                else:
+                    col += 1
+        c.drawPath(path, stroke=0, fill=1)
+
+    def marks(self, style: Style) -> None:
+        for marker_id, (x, y, w, _) in enumerate(style.mark_boxes()):
+            self.cells(x, y, w / 6, aruco_bits(marker_id))
+
+    def page_id(self, style: Style, pid: PageId) -> None:
+        x, y, _, _ = style.qr_box()
+        self.cells(x, y, style.qr_module, qr_matrix(pid.encode()))
+        tx, ty, tw, th = style.id_text_box()
+        self.c.setFillGray(0.25)
+        self.c.setFont(fonts.font_name(), style.page_id_pt)
+        self.c.drawRightString((tx + tw) * MM, self.y(ty + th - 0.6), pid.human())
+
+
+def render_pdf_bytes(
+    layout: FormLayout,
+    copies: int = 1,
+    serials: bool = False,
+    first_serial: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The PDF as bytes: ``copies`` × the form's pages, each copy serialised if ``serials``."""
+    style = layout.style
+    template = layout.template
+    buffer = io.BytesIO()
+    canvas = Canvas(
+        buffer,
+        pagesize=(style.page_width * MM, style.page_height * MM),
+        invariant=1,
+        pageCompression=1,
+    )
+    canvas.setTitle(template.title)
+    canvas.setAuthor(template.meta.get("organisation", ""))
+    canvas.setSubject(f"{template.form_id} {template.version}")
+    canvas.setCreator("palaute")
+    fonts.register()
+    for page in layout.pages:
+        # The static part of each page, drawn once and placed on every copy.
+        canvas.beginForm(f"p{page.number}")
+        drawer = _Page(canvas, style.page_height)
+        drawer.marks(style)
+        for prim in page.prims:
+            drawer.primitive(prim)
+        canvas.endForm()
+    for copy in range(copies):
+        serial = first_serial + copy if serials else None
+        for page in layout.pages:
+            canvas.doForm(f"p{page.number}")
+            _Page(canvas, style.page_height).page_id(
+                style, PageId(template.version, page.number, serial)
+            )
+            canvas.showPage()
+        if progress is not None:
+            progress(len(layout.pages))
+    canvas.save()
+    return _attach_template(buffer.getvalue(), template)
+
+
+def _attach_template(pdf_bytes: bytes, template: Template) -> bytes:
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        spec = pikepdf.AttachedFileSpec(
+            pdf,
+            template.to_json().encode("utf-8"),
+            filename=ATTACHMENT_NAME,
+            mime_type="application/json",
+            description=f"palaute template {template.form_id} {template.version}",
+        )
+        pdf.attachments[ATTACHMENT_NAME] = spec
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True)
+        return out.getvalue()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, so a failure never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def template_path_for(pdf_path: Path) -> Path:
+    """Where the template JSON is written beside a printed PDF: ``OUT.template.json``."""
+    return pdf_path.with_name(pdf_path.stem + ".template.json")
+
+
+def read_template_from_pdf(pdf_path: Path) -> Template:
+    """The template attached to a PDF printed by palaute."""
+    try:
+        with pikepdf.open(pdf_path) as pdf:
+            if ATTACHMENT_NAME not in pdf.attachments:
+                raise InputError("template.not_attached", file=str(pdf_path))
+            data = pdf.attachments[ATTACHMENT_NAME].get_file().read_bytes()
+    except FileNotFoundError:
+        raise InputError("template.file_not_found", file=str(pdf_path)) from None
+    except pikepdf.PdfError as exc:
+        raise InputError("template.bad_pdf", file=str(pdf_path), problem=str(exc)) from None
+    try:
+        return Template.from_json(data.decode("utf-8"))
+    except (TemplateError, UnicodeDecodeError) as exc:
+        raise InputError("template.bad_template", file=str(pdf_path), problem=str(exc)) from None

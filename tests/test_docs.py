@@ -1,0 +1,40 @@
+"""The docs show what the code does: their examples are run."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from forms.layout import layout_form
+from forms.pageid import PageId
+from forms.spec import load_spec
+from forms.template import Field, Template
+
+from .conftest import ROOT
+
+DOCS = ROOT / "docs"
+
+
+def test_spec_doc_example_is_a_valid_form(tmp_path: Path) -> None:
+    text = (DOCS / "spec.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert example
+    path = tmp_path / "example.yaml"
+    path.write_text(example.group(1), encoding="utf-8")
+    spec = load_spec(path)
+    ids = [f.id for f in layout_form(spec).template.fields()]
+    for documented in ("q1", "q1_muu", "q3", "q3_lisatieto", "q4_aukioloajat", "q5"):
+        assert documented in ids
+
+
+def test_template_doc_names_every_key() -> None:
+    text = (DOCS / "template.md").read_text(encoding="utf-8")
+    for name in [f.name for f in dataclasses.fields(Template)] + [
+        f.name for f in dataclasses.fields(Field)
+    ]:
+        if name in {"fields"}:
+            continue
+        assert f'"{name}"' in text or f"`{name}`" in text, name
+    example = re.search(r"`(P1\.[0-9A-F]{8}\.\d+\.\d+)`", text)
+    assert example and PageId.decode(example.group(1)).serial == 17
