@@ -14,11 +14,31 @@ STRAY_CHANCE = 0.1  # per page, scaled by the persona's untidiness
 MARGIN_NOTE_CHANCE = 0.05
 
 
+DIGIT_BOX_MM = (6.0, 6.5)  # the printed Likert digit people circle, centred in its option box
+
+
 def option_box(f: Field, value: str) -> Box:
     for o in f.options:
         if o.value == value:
             return o.box
     raise KeyError(f"field {f.id} has no option {value!r}")
+
+
+def target_box(f: Field, value: str) -> Box:
+    """What a person aims at: the checkbox itself, or the printed digit inside a Likert cell."""
+    x, y, w, h = option_box(f, value)
+    if f.kind != "likert":
+        return (x, y, w, h)
+    tw, th = min(w, DIGIT_BOX_MM[0]), min(h, DIGIT_BOX_MM[1])
+    return (x + (w - tw) / 2, y + (h - th) / 2, tw, th)
+
+
+def option_pitch(f: Field) -> float:
+    """Distance between neighbouring option centres (how far a loose oval can reach)."""
+    if len(f.options) < 2:
+        return 0.0
+    a, b = f.options[0].box, f.options[1].box
+    return float(np.hypot(b[0] - a[0], b[1] - a[1]))
 
 
 def fill_page(
@@ -41,10 +61,11 @@ def fill_page(
             continue
         for op in plan.ops:
             if op.op == "choice":
-                for stroke in marks.choice_mark(rng, op.style, option_box(f, op.option), width):
+                target = target_box(f, op.option)
+                for stroke in marks.choice_mark(rng, op.style, target, width, option_pitch(f)):
                     layer.draw(stroke, rng)
             elif op.op == "strike":
-                for stroke in marks.strike_out(rng, option_box(f, op.option), width):
+                for stroke in marks.strike_out(rng, target_box(f, op.option), width):
                     layer.draw(stroke, rng)
             elif op.op == "line":
                 for stroke in marks.line_mark(rng, f.box, op.position, width):

@@ -71,16 +71,20 @@ def hand_circle(
 
 
 def circle_around(
-    rng: np.random.Generator, box: Box, width: float, wide: bool = False
+    rng: np.random.Generator, box: Box, width: float, wide: bool = False, pitch: float = 0.0
 ) -> list[Stroke]:
-    """A circle round a printed digit or a box, a little off centre and of varying size."""
+    """A circle round a printed digit or a box, a little off centre and of varying size.
+
+    ``wide`` draws a long loose oval; with ``pitch`` (distance to the neighbouring option) it
+    reaches 55-85 % of the way to the neighbour, so it touches or overlaps the neighbour's digit.
+    """
     cx, cy = centre(box)
     _, _, w, h = box
     r = max(w, h) / 2
     cx += rng.normal(0, 0.15 * r)
     cy += rng.normal(0, 0.12 * r)
     if wide:
-        rx = r * rng.uniform(1.9, 2.6)
+        rx = pitch * rng.uniform(0.55, 0.85) if pitch else r * rng.uniform(1.9, 2.6)
         ry = r * rng.uniform(0.9, 1.3)
     else:
         rx = r * rng.uniform(0.85, 1.7)
@@ -180,12 +184,14 @@ def strike_out(rng: np.random.Generator, box: Box, width: float) -> list[Stroke]
     return scribble(rng, big, width, 1.4)
 
 
-def choice_mark(rng: np.random.Generator, style: str, box: Box, width: float) -> list[Stroke]:
-    """Strokes for one mark of ``style`` on one option box."""
+def choice_mark(
+    rng: np.random.Generator, style: str, box: Box, width: float, pitch: float = 0.0
+) -> list[Stroke]:
+    """Strokes for one mark of ``style`` on one option's target (checkbox or printed digit)."""
     if style == CIRCLE:
         return circle_around(rng, box, width)
     if style == OVAL_WIDE:
-        return circle_around(rng, box, width, wide=True)
+        return circle_around(rng, box, width, wide=True, pitch=pitch)
     if style == TICK:
         return tick(rng, box, width)
     if style == TICK_TINY:

@@ -107,7 +107,7 @@ MARGIN_NOTES = (
 def comment_for(label: str, rng: np.random.Generator, one_line: bool) -> str:
     """A comment that fits the prompt ``label`` (a write-in gets a short name of a service)."""
     low = label.lower()
-    if one_line or "mikä" in low or "muu" in low:
+    if one_line:
         pool: tuple[str, ...] = WRITE_INS
     elif "perustel" in low:
         pool = REASONS
