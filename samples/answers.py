@@ -136,12 +136,14 @@ def _plan_field(
         answer = rng.random() >= persona.skip and (relevant or rng.random() < 0.05)
         return _plan_multiple(f, page, persona, rng, answer)
     if f.kind == "text":
-        if f.parent is not None:  # a write-in or a follow-up
-            chance = 0.85 if relevant else 0.04
-            if parent is not None and parent.truth.kind in ("single", "likert"):
-                chance = 0.6 * persona.talkative + 0.25 if relevant else 0.04
-        else:
+        if f.parent is None:
             chance = persona.talkative
+        elif parent is not None and parent.truth.kind == "multiple":  # "muu, mikä?" write-in
+            chance = 0.85 if relevant else 0.04
+        elif f.parent_value is not None:  # "if you answered no, ..."
+            chance = 0.55 + 0.4 * persona.talkative if relevant else 0.04
+        else:  # "you may explain your answer"
+            chance = 0.15 + 0.6 * persona.talkative if relevant else 0.02
         return _plan_text(f, page, persona, rng, rng.random() < chance)
     if f.kind == "line":
         return _plan_line(f, page, persona, rng, rng.random() >= persona.skip and relevant)

@@ -94,9 +94,11 @@ class Batch:
         profile: str | Profile = "default",
         dpi: int = 200,
     ) -> None:
-        name = profile.name if isinstance(profile, Profile) else profile
-        checked = _check(fmt, name if name in PROFILES else "default", respondents, dpi)
-        self.profile = profile if isinstance(profile, Profile) else checked
+        if isinstance(profile, Profile):  # a custom profile (tests, experiments)
+            _check(fmt, "default", respondents, dpi)
+            self.profile = profile
+        else:
+            self.profile = _check(fmt, profile, respondents, dpi)
         self.source = source
         self.template: Template = source.template
         self.seed = seed

@@ -54,7 +54,13 @@ def _rotate(points: np.ndarray, angle: float, cx: float, cy: float) -> np.ndarra
 
 
 def hand_circle(
-    rng: np.random.Generator, cx: float, cy: float, rx: float, ry: float, width: float
+    rng: np.random.Generator,
+    cx: float,
+    cy: float,
+    rx: float,
+    ry: float,
+    width: float,
+    tilt_sd: float = 0.35,
 ) -> list[Stroke]:
     """One loop round (cx, cy): open or overshooting, drifting radius, wobble, tilt."""
     start = rng.uniform(0, 2 * math.pi)
@@ -65,7 +71,7 @@ def hand_circle(
     theta = start + direction * extent * t
     drift = 1.0 + rng.normal(0, 0.08) * t + smooth_noise(rng, n, 0.06)
     pts = np.stack([cx + rx * drift * np.cos(theta), cy + ry * drift * np.sin(theta)], axis=1)
-    pts = _rotate(pts, rng.normal(0, 0.35), cx, cy)
+    pts = _rotate(pts, rng.normal(0, tilt_sd), cx, cy)
     pts += rng.normal(0, 0.03, pts.shape)  # tremor
     return [pen_stroke(rng, pts, width)]
 
@@ -89,7 +95,8 @@ def circle_around(
     else:
         rx = r * rng.uniform(0.85, 1.7)
         ry = rx * rng.uniform(0.6, 1.1)
-    return hand_circle(rng, cx, cy, rx, ry, width)
+    # a long oval follows the row; a rounder one may lean any way
+    return hand_circle(rng, cx, cy, rx, ry, width, tilt_sd=0.06 if wide else 0.35)
 
 
 def tick(rng: np.random.Generator, box: Box, width: float, scale: float = 1.0) -> list[Stroke]:

@@ -56,14 +56,12 @@ class _Cache:
 
 def load_template(form_pdf: Path) -> Template:
     """The template of a printed form: attached in the PDF, or the ``.template.json`` beside it."""
-    try:
-        from forms.render import read_template_from_pdf  # type: ignore[import-not-found,unused-ignore]
+    from forms.render import read_template_from_pdf
 
-        return read_template_from_pdf(form_pdf)  # type: ignore[no-any-return,unused-ignore]
-    except ImportError:
-        pass
-    except Exception as exc:  # the renderer's own error for a PDF without a template
-        log.debug("no template attached to %s: %s", form_pdf, exc)
+    try:
+        return read_template_from_pdf(form_pdf)
+    except InputError as exc:
+        log.debug("no template attached to %s: %s", form_pdf, exc.key)
     beside = form_pdf.with_name(form_pdf.stem + ".template.json")
     if not beside.exists():
         raise InputError("samples.no_template", file=str(form_pdf))
