@@ -114,12 +114,12 @@ class Batch:
 
     # -- planning -------------------------------------------------------------------------
     def _colour_mode(self, rng: np.random.Generator) -> str:
-        roll = rng.random()
+        bilevel_images, colour = rng.random(), rng.random()  # always two draws: stable streams
         if self.fmt in writers.BILEVEL_FORMATS:
             return "bilevel"
-        if self.fmt == "images" and roll < 0.15 and self.profile.name != "none":
+        if self.fmt == "images" and bilevel_images < 0.15 and self.profile.name != "none":
             return "bilevel"
-        return "rgb" if rng.random() < self.profile.colour else "gray"
+        return "rgb" if colour < self.profile.colour else "gray"
 
     def _respondent(self, number: int) -> _Respondent:
         rng = np.random.default_rng([self.seed, _ANSWERS, number])

@@ -85,14 +85,15 @@ class InkLayer:
         patch = np.zeros((py1 - py0, px1 - px0), np.uint8)
         shift = 3  # sub-pixel precision: coordinates in 1/8 px
         pts = np.round((stroke.points * s - (px0, py0)) * (1 << shift)).astype(np.int32)
-        widths = np.maximum(stroke.widths * s, 1.0)
-        pressure = self.pen.pressure
-        for i in range(len(pts) - 1):
-            value = int(255 * float(np.clip(stroke.intensity[i] * pressure, 0, 1)))
+        thick = np.maximum(np.round(stroke.widths * s), 1).astype(int).tolist()
+        values = (np.clip(stroke.intensity * self.pen.pressure, 0, 1) * 255).astype(int).tolist()
+        coords = pts.tolist()
+        for i in range(len(coords) - 1):
+            value = values[i]
             if value <= 0:
                 continue
-            thickness = max(1, round(float(widths[i])))
-            p, q = pts[i], pts[i + 1]
+            thickness = thick[i]
+            p, q = coords[i], coords[i + 1]
             cv2.line(
                 patch,
                 (int(p[0]), int(p[1])),
@@ -130,12 +131,11 @@ class InkLayer:
         x0, y0, x1, y1 = self._bbox
         if x1 <= x0 or y1 <= y0:
             return
-        a = self.alpha[y0:y1, x0:x1].astype(np.float32) / 255.0
-        region = page[y0:y1, x0:x1].astype(np.float32)
-        for c in range(3):
-            ink = self.pen.color[c] / 255.0
-            region[..., c] *= 1.0 - a * (1.0 - ink)
-        page[y0:y1, x0:x1] = np.clip(region, 0, 255).astype(np.uint8)
+        a = self.alpha[y0:y1, x0:x1]
+        # what each channel lets through: 255 where there is no ink, the pen colour under full ink
+        through = [cv2.addWeighted(a, -(255 - c) / 255.0, a, 0.0, 255.0) for c in self.pen.color]
+        region = page[y0:y1, x0:x1]
+        page[y0:y1, x0:x1] = cv2.multiply(region, cv2.merge(through), scale=1 / 255.0)
 
 
 def smooth_noise(rng: np.random.Generator, n: int, amplitude: float, waves: int = 3) -> np.ndarray:
