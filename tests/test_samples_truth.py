@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pypdfium2 as pdfium
 import pytest
 
 from forms.template import Template
@@ -154,3 +155,31 @@ def test_bad_arguments_raise_input_errors(bad: dict[str, object]) -> None:
     args.update(bad)
     with pytest.raises(InputError):
         Batch(SyntheticFormSource(), **args)  # type: ignore[arg-type]
+
+
+def test_docs_name_every_truth_key() -> None:
+    from dataclasses import fields as dataclass_fields
+
+    from samples.truth import FieldTruth, PageTruth, RespondentTruth
+
+    from .conftest import ROOT
+
+    text = (ROOT / "docs" / "samples.md").read_text(encoding="utf-8")
+    for cls in (FieldTruth, PageTruth, RespondentTruth):
+        for f in dataclass_fields(cls):
+            assert f"`{f.name}`" in text, (cls.__name__, f.name)
+    for status in ("ok", "empty", "multiple", "corrected", "ambiguous", "written", "blank"):
+        assert f"`{status}`" in text, status
+
+
+def test_bundled_batch_is_complete() -> None:
+    from .conftest import ROOT
+
+    folder = ROOT / "samples" / "batch"
+    truth = GroundTruth.load(folder / "truth.json")
+    template = Template.load(folder / "form.template.json")
+    assert truth.version == template.version
+    doc = pdfium.PdfDocument(str(folder / truth.files[0]))
+    assert len(doc) == len(truth.pages)
+    doc.close()
+    check_field_conventions(template, truth)
