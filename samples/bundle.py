@@ -11,9 +11,8 @@ import argparse
 import logging
 import shutil
 import tempfile
-from pathlib import Path
-
 from dataclasses import replace
+from pathlib import Path
 
 from samples.generate import Batch, write_batch
 from samples.scanner_sim import PROFILES
