@@ -44,19 +44,22 @@ STYLE_SLIPS = {
     marks.FILL: 0.01,
 }
 TWO_MARKS = 0.025  # two options marked where one is expected
-CORRECTION = 0.03  # a crossed-out mark followed by a new one
+CORRECTION = 0.03  # a crossed-out mark followed by a new one (pencil users may rub it out)
+BETWEEN = 0.008  # one mark set between two neighbouring options
+LABEL_HABIT = 0.05  # people who circle the answer's words instead of marking its box
 
 
 @dataclass(frozen=True)
 class MarkOp:
     """One thing to draw for a field."""
 
-    op: str  # "choice", "strike", "text", "line"
-    option: str = ""  # option value (choice, strike)
+    op: str  # "choice", "strike", "erased", "between", "label", "text", "line"
+    option: str = ""  # option value (choice, strike, erased, between, label)
     style: str = ""  # mark style (choice)
     text: str = ""  # text to write (text)
     overflow: bool = False
     position: float = 0.0  # rating line value 0-100 (line)
+    other: str = ""  # the second option of a mark between two (between)
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Persona:
     box_habit: str
     untidy: float  # scales the chance of slips, corrections and stray marks
     pen_width: float  # this pen in this hand, mm
+    circles_labels: bool = False  # circles "Kyllä" rather than ticking the box beside it
 
     @classmethod
     def random(cls, rng: np.random.Generator) -> Persona:
@@ -92,6 +96,7 @@ class Persona:
             box_habit=_pick(rng, BOX_HABITS),
             untidy=float(rng.uniform(0.3, 2.0)),
             pen_width=float(PENS[pen].width_mm * rng.uniform(0.75, 1.3)),
+            circles_labels=bool(rng.random() < LABEL_HABIT),
         )
 
 
@@ -205,7 +210,15 @@ def _plan_single(
     if others and roll < (TWO_MARKS + CORRECTION) * persona.untidy:
         first = str(rng.choice(others))
         style = _style(habit, persona, rng, allow_fill=False)
-        truth.expect, truth.value, truth.intended = "corrected", value, value
+        truth.intended = value
+        if persona.pen == "pencil" and rng.random() < 0.6:
+            # rubbed out: a faint ghost of the first mark stays; the new mark is the answer
+            truth.expect, truth.value, truth.style = "ok", value, f"erased:{style}"
+            truth.marked, truth.accept = [value], ["corrected", "ambiguous"]
+            return FieldPlan(
+                truth, [MarkOp("erased", first, style), MarkOp("choice", value, style)]
+            )
+        truth.expect, truth.value = "corrected", value
         truth.style = f"correction:{style}"
         truth.marked = sorted([first, value])
         truth.cancelled = [first]
@@ -216,6 +229,21 @@ def _plan_single(
             MarkOp("choice", value, style),
         ]
         return FieldPlan(truth, ops)
+    i = values.index(value)
+    between = f.kind == "likert" and i + 1 < len(values)  # neighbouring digits, not far boxes
+    if between and roll < (TWO_MARKS + CORRECTION + BETWEEN) * persona.untidy:
+        # one mark set between two options: the person's choice cannot be known
+        style = _style(habit, persona, rng, allow_fill=False)
+        if style not in (marks.CIRCLE, marks.TICK, marks.CROSS):
+            style = marks.CIRCLE
+        second = values[i + 1]
+        truth.expect, truth.value, truth.intended = "ambiguous", None, None
+        truth.style, truth.marked, truth.accept = f"between:{style}", [value, second], ["multiple"]
+        return FieldPlan(truth, [MarkOp("between", value, style, other=second)])
+    if f.kind != "likert" and persona.circles_labels:
+        truth.expect, truth.value, truth.intended = "ok", value, value
+        truth.style, truth.marked, truth.accept = "circle_label", [value], ["ambiguous"]
+        return FieldPlan(truth, [MarkOp("label", value)])
     style = _style(habit, persona, rng)
     truth.style = style
     truth.intended = value

@@ -33,6 +33,17 @@ def target_box(f: Field, value: str) -> Box:
     return (x + (w - tw) / 2, y + (h - th) / 2, tw, th)
 
 
+LABEL_CHAR_MM = 2.0  # rough width of a printed label character
+LABEL_GAP_MM = 3.0  # gap between a checkbox and its label
+
+
+def label_box(f: Field, value: str) -> Box:
+    """Where the option's printed label is: right of its checkbox, one line high (estimated)."""
+    x, y, w, h = option_box(f, value)
+    label = next(o.label for o in f.options if o.value == value)
+    return (x + w + LABEL_GAP_MM, y, max(4.0, len(label) * LABEL_CHAR_MM), h)
+
+
 def option_pitch(f: Field) -> float:
     """Distance between neighbouring option centres (how far a loose oval can reach)."""
     if len(f.options) < 2:
@@ -63,6 +74,21 @@ def fill_page(
             if op.op == "choice":
                 target = target_box(f, op.option)
                 for stroke in marks.choice_mark(rng, op.style, target, width, option_pitch(f)):
+                    layer.draw(stroke, rng)
+            elif op.op == "erased":
+                ghost = rng.uniform(0.08, 0.25)  # what is left after rubbing out
+                for stroke in marks.choice_mark(
+                    rng, op.style, target_box(f, op.option), width, option_pitch(f)
+                ):
+                    stroke.intensity = stroke.intensity * ghost
+                    layer.draw(stroke, rng)
+            elif op.op == "between":
+                a, b = target_box(f, op.option), target_box(f, op.other)
+                mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, a[2], a[3])
+                for stroke in marks.choice_mark(rng, op.style, mid, width):
+                    layer.draw(stroke, rng)
+            elif op.op == "label":
+                for stroke in marks.circle_label(rng, label_box(f, op.option), width):
                     layer.draw(stroke, rng)
             elif op.op == "strike":
                 for stroke in marks.strike_out(rng, target_box(f, op.option), width):

@@ -181,6 +181,16 @@ def scribble(
     return [pen_stroke(rng, resample(pts), width * 1.2, skip=0.0)]
 
 
+def circle_label(rng: np.random.Generator, box: Box, width: float) -> list[Stroke]:
+    """A loose oval round a printed word (the answer's label rather than its box)."""
+    cx, cy = centre(box)
+    rx = box[2] / 2 + rng.uniform(1.0, 3.0)
+    ry = box[3] / 2 + rng.uniform(0.5, 2.0)
+    return hand_circle(
+        rng, cx + rng.normal(0, 0.5), cy + rng.normal(0, 0.3), rx, ry, width, tilt_sd=0.04
+    )
+
+
 def strike_out(rng: np.random.Generator, box: Box, width: float) -> list[Stroke]:
     """Cancel an earlier mark: a big X or a scribble over it."""
     x, y, w, h = box

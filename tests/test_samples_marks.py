@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from forms.template import Box, Field, Template
-from samples import marks
-from samples.filler import option_pitch, target_box
+from samples import answers, marks
+from samples.filler import label_box, option_pitch, target_box
 from samples.generate import Batch
 from samples.source import PdfFormSource, SyntheticFormSource
 from samples.truth import FieldTruth
@@ -29,7 +29,14 @@ CONTAINED = {
     marks.TICK_TINY,
 }
 # Marks that may reach into the next row: a neighbour of one of these is not checked for strays.
-LEAKY = (marks.OVAL_WIDE, marks.TICK_OVER, marks.CROSS_OVER, "correction")
+LEAKY = (
+    marks.OVAL_WIDE,
+    marks.TICK_OVER,
+    marks.CROSS_OVER,
+    "correction",
+    "circle_label",
+    "between",
+)
 
 
 def grow(box: Box, mm: float) -> Box:
@@ -67,6 +74,12 @@ def check_choice(
         if any(ink.values()) and not leaky_neighbour:
             problems.append(f"{f.id}: ink in an unanswered field {ink}")
         return problems
+    if truth.style == "circle_label":  # the ink is round the printed word, not the box
+        label = ink_in(added, grow(label_box(f, truth.marked[0]), 3.0))
+        return [] if label >= 15 else [f"{f.id}: no ink round the label ({label})"]
+    if truth.style.startswith("between:"):  # one mark set between two options
+        both = sum(ink[v] for v in truth.marked)
+        return [] if both >= 15 else [f"{f.id}: no ink between the options {ink}"]
     style = truth.style.split(":")[-1].split("+")[0]
     least = 3 if style == marks.TICK_TINY else 15  # a tiny pencil tick is a few pixels
     for value in truth.marked:
@@ -124,6 +137,28 @@ def test_marks_land_in_the_intended_boxes_on_the_printed_form(seed_pdf: Path) ->
 
 def test_marks_land_in_the_intended_boxes_on_the_synthetic_form() -> None:
     problems = run(SyntheticFormSource(), respondents=6, seed=5)
+    assert not problems, "\n".join(problems)
+
+
+def test_rare_marks_land_where_the_truth_says(
+    seed_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Labels circled instead of boxes, marks between two options, rubbed-out pencil marks."""
+    monkeypatch.setattr(answers, "LABEL_HABIT", 0.5)
+    monkeypatch.setattr(answers, "BETWEEN", 0.3)
+    monkeypatch.setattr(answers, "PEN_WEIGHTS", {"pencil": 1.0})
+    source = PdfFormSource(seed_pdf)
+    batch = Batch(source, 6, 2, "images", "none", DPI)
+    styles = {f.style.split(":")[0] for r in batch.respondents for f in r.truth.fields}
+    assert {"circle_label", "between", "erased"} <= styles
+    problems: list[str] = []
+    for sample in batch.pages(encode=False):
+        t = sample.truth
+        assert t.form_page is not None and t.respondent is not None
+        blank = source.render((t.respondent - 1) % source.copies, t.form_page, DPI)
+        problems += check_page(
+            source.template, t.form_page, sample.fields, added_ink(sample.image, blank)
+        )
     assert not problems, "\n".join(problems)
 
 
