@@ -7,7 +7,7 @@ import numpy as np
 from forms.template import Box, Field, Page, Template
 from samples import handwriting, marks, texts
 from samples.answers import FieldPlan, Persona
-from samples.strokes import PENS, InkLayer
+from samples.strokes import PENS, InkLayer, Stroke
 from samples.truth import StrayMark
 
 STRAY_CHANCE = 0.1  # per page, scaled by the persona's untidiness
@@ -147,19 +147,15 @@ def _strays(
     out: list[StrayMark] = []
     if rng.random() < STRAY_CHANCE * persona.untidy:
         for _ in range(int(rng.integers(1, 3))):
-            spot = _free_spot(template, taken, 26, 14, rng)
-            if spot is None:
+            placed = _place_doodle(template, taken, persona, rng)
+            if placed is None:
                 break
-            strokes = marks.doodle(rng, spot[0] + 6, spot[1] + 6, persona.pen_width)
+            strokes, box = placed
             for stroke in strokes:
                 layer.draw(stroke, rng)
-            x0, y0, x1, y1 = _union([s.bounds() for s in strokes])
-            out.append(
-                StrayMark(
-                    "doodle", (round(x0, 1), round(y0, 1), round(x1 - x0, 1), round(y1 - y0, 1))
-                )
-            )
-            taken.append((x0, y0, x1 - x0, y1 - y0))
+            x, y, w, h = (round(v, 1) for v in box)
+            out.append(StrayMark("doodle", (x, y, w, h)))
+            taken.append(box)
     if rng.random() < MARGIN_NOTE_CHANCE * persona.untidy:
         note = str(rng.choice(texts.MARGIN_NOTES))
         hand = persona.hand
@@ -177,6 +173,25 @@ def _strays(
                 )
             )
     return out
+
+
+def _place_doodle(
+    template: Template, taken: list[Box], persona: Persona, rng: np.random.Generator
+) -> tuple[list[Stroke], Box] | None:
+    """A doodle whose actual strokes keep clear of every field, mark and the QR code."""
+    for _ in range(12):
+        spot = _free_spot(template, taken, 26, 14, rng)
+        if spot is None:
+            return None
+        strokes = marks.doodle(rng, spot[0] + 6, spot[1] + 6, persona.pen_width)
+        x0, y0, x1, y1 = _union([s.bounds() for s in strokes])
+        box = (x0, y0, x1 - x0, y1 - y0)
+        inside = (
+            x0 > 8 and x1 < template.page_width - 8 and y0 > 8 and y1 < template.page_height - 8
+        )
+        if inside and not any(_overlaps(box, b, 2.0) for b in taken):
+            return strokes, box
+    return None
 
 
 def _union(bounds: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
