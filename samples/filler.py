@@ -159,19 +159,21 @@ def _strays(
     if rng.random() < MARGIN_NOTE_CHANCE * persona.untidy:
         note = str(rng.choice(texts.MARGIN_NOTES))
         hand = persona.hand
-        w = len(note) * hand.height_mm * 0.8 + 4
-        spot = _free_spot(template, taken, w, hand.height_mm * 2, rng)
-        if spot is not None:
-            x0, y0, x1, y1 = handwriting.write_at(
+        for _ in range(12):
+            spot = _free_spot(
+                template, taken, len(note) * hand.height_mm * 0.8 + 4, hand.height_mm * 2, rng
+            )
+            if spot is None:
+                break
+            patch, px0, py0, box = handwriting.note_patch(
                 layer, rng, note, spot[0], spot[1] + hand.height_mm * 1.4, hand
             )
-            out.append(
-                StrayMark(
-                    "margin_note",
-                    (round(x0, 1), round(y0, 1), round(x1 - x0, 1), round(y1 - y0, 1)),
-                    note,
-                )
-            )
+            inside = box[0] > 8 and box[0] + box[2] < template.page_width - 8
+            if inside and not any(_overlaps(box, b, 2.0) for b in taken):
+                layer.merge(patch, px0, py0)
+                x, y, w, h = (round(v, 1) for v in box)
+                out.append(StrayMark("margin_note", (x, y, w, h), note))
+                break
     return out
 
 

@@ -130,7 +130,11 @@ def _render_line(
     r[:, 2] = (np.eye(2) - r[:, :2]) @ np.array([0.0, baseline])
     combined = r @ np.vstack([m, [0, 0, 1]])
     out = cv2.warpAffine(arr, combined, (w + size_px, h), flags=cv2.INTER_LINEAR)
-    return out, baseline
+    # pen pressure wanders along the line: some letters lighter than others
+    cells = (max(2, out.shape[1] // max(size_px // 2, 1)), 2)
+    coarse = rng.uniform(0.65, 1.0, (cells[1], cells[0])).astype(np.float32)
+    pressure = cv2.resize(coarse, (out.shape[1], out.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return (out * pressure).astype(np.uint8), baseline
 
 
 def write(
@@ -174,20 +178,31 @@ def write(
     return " ".join(wrapped)
 
 
-def write_at(
+def note_patch(
     layer: InkLayer,
     rng: np.random.Generator,
     text: str,
     x_mm: float,
     baseline_mm: float,
     hand: Hand,
-) -> tuple[float, float, float, float]:
-    """Write one line starting at (x, baseline) with no box; return its extent x0, y0, x1, y1 (mm)."""
+) -> tuple[np.ndarray, int, int, tuple[float, float, float, float]]:
+    """One line of writing starting at (x, baseline), not yet on the page.
+
+    Returns the coverage patch, its pixel position, and the inked extent as x, y, w, h in mm.
+    """
     s = layer.px_per_mm
     size_px = max(8, int(hand.height_mm * s / 0.7))
     font = _font(Path(hand.font), size_px)
     patch, baseline = _render_line(text, font, hand, size_px, rng)
     px0 = int(x_mm * s)
     py0 = int(baseline_mm * s) - baseline
-    layer.merge(patch, px0, py0)
-    return x_mm, py0 / s, (px0 + patch.shape[1]) / s, (py0 + patch.shape[0]) / s
+    ys, xs = np.nonzero(patch)
+    if len(xs) == 0:
+        return patch, px0, py0, (x_mm, baseline_mm, 0.0, 0.0)
+    box = (
+        (px0 + xs.min()) / s,
+        (py0 + ys.min()) / s,
+        (xs.max() - xs.min() + 1) / s,
+        (ys.max() - ys.min() + 1) / s,
+    )
+    return patch, px0, py0, box

@@ -78,6 +78,17 @@ def test_pages_account_for_every_sheet() -> None:
             assert {"name": "fed_rotated", "rotation": p.rotation} in p.degradations
     if batch.duplex:
         assert all(p.kind == "blank_back" for p in pages[1::2])
+    # doodles and margin notes keep clear of the fields, markers and QR code
+    template = source.template
+    for p in pages:
+        if p.kind != "form" or p.form_page is None:
+            continue
+        page = template.page(p.form_page)
+        boxes = [page.qr, *(m.box for m in page.marks), *(f.box for f in page.fields)]
+        for stray in p.strays:
+            x, y, w, h = stray.box
+            for bx, by, bw, bh in boxes:
+                assert x + w <= bx or bx + bw <= x or y + h <= by or by + bh <= y, (stray, (bx, by, bw, bh))
     for p in pages:
         if p.kind == "form":
             assert p.serial == 500 + (p.respondent - 1) % 2  # type: ignore[operator]
