@@ -52,6 +52,21 @@ def _font(path: Path, size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageF
     return ImageFont.truetype(str(path), size_px)
 
 
+@cache
+def cap_ratio(path: Path) -> float:
+    """Height of a capital letter as a fraction of the font size (fonts differ a lot)."""
+    font = _font(path, 100)
+    if not isinstance(font, ImageFont.FreeTypeFont):
+        return 0.7
+    top = font.getbbox("H", anchor="ls")[1]
+    return max(0.3, min(1.0, -top / 100.0))
+
+
+def size_for(path: Path, height_mm: float, px_per_mm: float) -> int:
+    """Font size in pixels whose capitals are ``height_mm`` tall."""
+    return max(8, int(height_mm * px_per_mm / cap_ratio(path)))
+
+
 @dataclass(frozen=True)
 class Hand:
     """One person's writing: font, letter height, slant, neatness."""
@@ -68,7 +83,7 @@ class Hand:
         font = str(fonts[int(rng.integers(len(fonts)))]) if fonts else ""
         return cls(
             font=font,
-            height_mm=float(rng.uniform(3.2, 5.5)),
+            height_mm=float(rng.uniform(2.8, 5.0)),
             slant=float(rng.normal(0.12, 0.12)),
             messiness=float(rng.uniform(0.0, 1.0)),
             spacing=float(rng.uniform(0.95, 1.2)),
@@ -122,7 +137,7 @@ def _render_line(
         x += font.getlength(ch) * hand.spacing * rng.uniform(1 - jitter, 1 + jitter)
     arr = np.asarray(img)[:, : int(x + size_px)].copy()
     h, w = arr.shape
-    tilt = np.radians(rng.normal(0, 0.8 + 1.5 * hand.messiness))
+    tilt = np.radians(float(np.clip(rng.normal(0, 0.4 + 0.8 * hand.messiness), -2.0, 2.0)))
     # shear about the baseline, then a small rotation about the line start
     m = np.array([[1.0, -hand.slant, hand.slant * baseline + size_px * 0.4], [0.0, 1.0, 0.0]])
     c, s = np.cos(tilt), np.sin(tilt)
@@ -157,7 +172,7 @@ def write(
     rows = max(lines, 1)
     pitch = h / rows
     height_mm = min(hand.height_mm, pitch * 0.75) if lines else hand.height_mm
-    size_px = max(8, int(height_mm * s / 0.7))  # font size px so that capitals are height_mm
+    size_px = size_for(Path(hand.font), height_mm, s)
     font = _font(Path(hand.font), size_px)
     margin = rng.uniform(1.0, 4.0)
     avail = (w - margin - 1.0) * s * (1.6 if overflow else 1.0)
@@ -191,7 +206,7 @@ def note_patch(
     Returns the coverage patch, its pixel position, and the inked extent as x, y, w, h in mm.
     """
     s = layer.px_per_mm
-    size_px = max(8, int(hand.height_mm * s / 0.7))
+    size_px = size_for(Path(hand.font), hand.height_mm, s)
     font = _font(Path(hand.font), size_px)
     patch, baseline = _render_line(text, font, hand, size_px, rng)
     px0 = int(x_mm * s)
