@@ -88,7 +88,10 @@ def test_pages_account_for_every_sheet() -> None:
         for stray in p.strays:
             x, y, w, h = stray.box
             for bx, by, bw, bh in boxes:
-                assert x + w <= bx or bx + bw <= x or y + h <= by or by + bh <= y, (stray, (bx, by, bw, bh))
+                assert x + w <= bx or bx + bw <= x or y + h <= by or by + bh <= y, (
+                    stray,
+                    (bx, by, bw, bh),
+                )
     for p in pages:
         if p.kind == "form":
             assert p.serial == 500 + (p.respondent - 1) % 2  # type: ignore[operator]
