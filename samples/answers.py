@@ -47,6 +47,7 @@ TWO_MARKS = 0.025  # two options marked where one is expected
 CORRECTION = 0.03  # a crossed-out mark followed by a new one (pencil users may rub it out)
 BETWEEN = 0.008  # one mark set between two neighbouring options
 LABEL_HABIT = 0.05  # people who circle the answer's words instead of marking its box
+GIVE_UP = 0.04  # people who stop answering part way: later pages come back unanswered
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Persona:
     untidy: float  # scales the chance of slips, corrections and stray marks
     pen_width: float  # this pen in this hand, mm
     circles_labels: bool = False  # circles "Kyllä" rather than ticking the box beside it
+    gives_up: float = 2.0  # fraction of the form after which nothing more is answered (>1: never)
 
     @classmethod
     def random(cls, rng: np.random.Generator) -> Persona:
@@ -97,6 +99,7 @@ class Persona:
             untidy=float(rng.uniform(0.3, 2.0)),
             pen_width=float(PENS[pen].width_mm * rng.uniform(0.75, 1.3)),
             circles_labels=bool(rng.random() < LABEL_HABIT),
+            gives_up=float(rng.uniform(0.3, 0.9)) if rng.random() < GIVE_UP else 2.0,
         )
 
 
@@ -109,11 +112,21 @@ def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
 def plan_answers(template: Template, persona: Persona, rng: np.random.Generator) -> list[FieldPlan]:
     """A plan for every field of the form, in form order (parents before their follow-ups)."""
     plans: dict[str, FieldPlan] = {}
+    pages = len(template.pages)
     for page in template.pages:
+        stopped = (page.number - 1) / pages >= persona.gives_up
         for f in page.fields:
+            if stopped:
+                plans[f.id] = _unanswered(f, page.number)
+                continue
             parent = plans.get(f.parent) if f.parent else None
             plans[f.id] = _plan_field(f, page.number, persona, rng, parent)
     return list(plans.values())
+
+
+def _unanswered(f: Field, page: int) -> FieldPlan:
+    expect = "blank" if f.kind == "text" else "empty"
+    return FieldPlan(FieldTruth(f.id, page, f.kind, None, expect, style="none"))
 
 
 def _relevant(f: Field, parent: FieldPlan | None) -> bool:
@@ -295,10 +308,13 @@ def _plan_text(
     if not written:
         return FieldPlan(truth)
     one_line = f.lines <= 1
-    text = texts.comment_for(f.label, rng, one_line)
-    overflow = bool(rng.random() < 0.08 * persona.untidy)
+    short = rng.random() < 0.06  # "-", "ei", "ok": a reader may well take it for empty
+    text = str(rng.choice(texts.SHORT)) if short else texts.comment_for(f.label, rng, one_line)
+    overflow = bool(not short and rng.random() < 0.08 * persona.untidy)
     truth.expect, truth.value, truth.intended = "written", text, text
     truth.style, truth.overflow = "handwriting", overflow
+    if short:
+        truth.accept = ["blank"]
     return FieldPlan(truth, [MarkOp("text", text=text, overflow=overflow)])
 
 

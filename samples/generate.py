@@ -108,6 +108,12 @@ class Batch:
         self.colour = self._colour_mode(rng)
         self.gray_method = "green" if rng.random() < 0.15 else "luma"
         self.duplex = bool(rng.random() < self.profile.duplex)
+        if respondents > source.copies and source.serial(0) is not None:
+            log.warning(
+                "%d respondents share %d serialised copies: serials repeat",
+                respondents,
+                source.copies,
+            )
         self.respondents = [self._respondent(r) for r in range(1, respondents + 1)]
         self.sheets = self._stack(rng)
         self._other = synthetic.synthetic_template("toinen-lomake", "Hakemus / ilmoitus")
@@ -198,6 +204,14 @@ class Batch:
             return img, truth, fields
         if sheet.kind == OTHER_FORM:
             rng = np.random.default_rng([self.seed, _INK, 0, 0])
+            if rng.random() < 0.4:  # some other paper altogether: no markers, no QR code
+                return (
+                    synthetic.render_letter(
+                        self.dpi, (self.template.page_width, self.template.page_height)
+                    ),
+                    truth,
+                    [],
+                )
             persona = Persona.random(rng)
             plans = {p.truth.field_id: p for p in plan_answers(self._other, persona, rng)}
             base = synthetic.render_page(self._other, 1, self.dpi)

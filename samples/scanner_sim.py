@@ -42,6 +42,7 @@ class Profile:
     dark_border: float = 0.1
     streaks: float = 0.05
     levels: float = 0.5  # the scanner's own contrast stretch that turns paper white
+    stain: float = 0.02  # a coffee ring or a damp patch
     dither: float = 0.3  # of bilevel pages: dithered rather than thresholded
     colour: float = 0.35  # of JPEG/image batches: scanned in colour rather than greyscale
     # stack handling, per batch or respondent
@@ -68,6 +69,7 @@ PROFILES: dict[str, Profile] = {
         paper_tone=0.2,
         jpeg_quality=(85, 95),
         fold=0.0,
+        stain=0.0,
         punch_holes=0.0,
         staple=0.0,
         dark_border=0.0,
@@ -92,6 +94,7 @@ PROFILES: dict[str, Profile] = {
         paper_tone=0.8,
         jpeg_quality=(50, 75),
         fold=0.3,
+        stain=0.1,
         punch_holes=0.2,
         staple=0.2,
         dark_border=0.35,
@@ -158,6 +161,18 @@ def plan_scan(
         )
     if rng.random() < p.punch_holes:
         plan.paper.append({"name": "punch_holes", "dark": bool(rng.random() < 0.5)})
+    if rng.random() < p.stain:
+        plan.paper.append(
+            {
+                "name": "stain",
+                "x_mm": round(float(rng.uniform(20, page_size_mm[0] - 20)), 1),
+                "y_mm": round(float(rng.uniform(20, page_size_mm[1] - 20)), 1),
+                "r_mm": round(float(rng.uniform(15, 40)), 1),
+                "strength": round(float(rng.uniform(0.05, 0.2)), 3),
+                "ring": bool(rng.random() < 0.6),
+                "seed": int(rng.integers(1 << 31)),
+            }
+        )
     if rng.random() < p.staple:
         plan.paper.append({"name": "staple", "corner": str(rng.choice(["top_left", "top_right"]))})
     scale = float(rng.uniform(*p.scale)) if rng.random() < p.scale_chance else 1.0
@@ -268,6 +283,40 @@ def staple(img: np.ndarray, corner: str, dpi: int) -> np.ndarray:
     return out
 
 
+def stain(img: np.ndarray, rec: Record, dpi: int) -> np.ndarray:
+    """A coffee ring (a dark rim round a faint disc) or a damp patch, brownish in colour."""
+    s = dpi / MM_PER_INCH
+    h, w = img.shape[:2]
+    r = rec["r_mm"] * s
+    cx, cy = rec["x_mm"] * s, rec["y_mm"] * s
+    x0, y0 = max(0, int(cx - r * 1.3)), max(0, int(cy - r * 1.3))
+    x1, y1 = min(w, int(cx + r * 1.3)), min(h, int(cy + r * 1.3))
+    if x1 <= x0 or y1 <= y0:
+        return img
+    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    d = np.hypot(xx - cx, yy - cy) / r
+    rng = np.random.default_rng(rec["seed"])
+    theta = np.arctan2(yy - cy, xx - cx)
+    wobble = 1.0 + sum(
+        a * np.sin(k * theta + rng.uniform(0, 2 * np.pi))
+        for k, a in ((2, 0.04), (3, 0.025), (7, 0.01))
+    )
+    d = d * wobble
+    disc = np.clip((1.0 - d) * 6.0, 0, 1) * 0.35
+    uneven = 0.6 + 0.4 * np.sin(theta + rng.uniform(0, 2 * np.pi)) ** 2
+    rim = np.exp(-(((d - 1.0) / 0.035) ** 2)) * uneven if rec["ring"] else 0.0
+    amount = rec["strength"] * (disc + rim)
+    out = img.copy()
+    region = out[y0:y1, x0:x1].astype(np.float32)
+    brown = np.array([0.55, 0.42, 0.25], np.float32)
+    if img.ndim == 3:
+        region *= 1.0 - amount[:, :, None] * (1.0 - brown)
+    else:
+        region *= 1.0 - amount * (1.0 - float(brown.mean()))
+    out[y0:y1, x0:x1] = np.clip(region, 0, 255).astype(np.uint8)
+    return out
+
+
 def show_through(front: np.ndarray, strength: float) -> np.ndarray:
     """The back of a printed sheet: the front mirrored, faint and soft."""
     mirrored = cv2.GaussianBlur(front[:, ::-1], (0, 0), 2.0).astype(np.float32)
@@ -349,6 +398,8 @@ def apply(img: np.ndarray, plan: ScanPlan, dpi: int) -> np.ndarray:
             img = punch_holes(img, rec["dark"], dpi)
         elif name == "staple":
             img = staple(img, rec["corner"], dpi)
+        elif name == "stain":
+            img = stain(img, rec, dpi)
     if plan.geometry:
         img = geometry(img, plan.geometry, dpi)
     for rec in plan.optics:

@@ -255,3 +255,47 @@ def write_form_pdf(
     beside = path.with_name(path.stem + ".template.json")
     beside.write_text(template.to_json(), encoding="utf-8")
     return path
+
+
+LETTER_LINES = (
+    "Hakemus toimeentulotuesta",
+    "",
+    "Hakijan nimi: ______________________   Henkilötunnus: ______________",
+    "Osoite: _____________________________________________________________",
+    "",
+    "Perheen tulot ja varat kuukaudessa (euroa)",
+    "Palkkatulot ______   Kelan etuudet ______   Muut tulot ______",
+    "",
+    "Asumismenot: vuokra ______ vesimaksu ______ sähkö ______",
+    "",
+    "Liitteet: tiliotteet kahdelta kuukaudelta, vuokrasopimus, päätökset",
+    "muista etuuksista. Puutteellinen hakemus voi viivästyttää käsittelyä.",
+    "",
+    "Vakuutan antamani tiedot oikeiksi.",
+    "",
+    "Paikka ja aika ____________________   Allekirjoitus ____________________",
+)
+
+
+def render_letter(dpi: float, page_mm: tuple[float, float] = A4) -> np.ndarray:
+    """An RGB page of some other paper (an application form) with no markers and no QR code."""
+    s = dpi / MM_PER_INCH
+    width, height = round(page_mm[0] * s), round(page_mm[1] * s)
+    img = Image.new("RGB", (width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    font = _font(max(8, round(3.6 * s)))
+    y = 30.0
+    for i, line in enumerate(LETTER_LINES):
+        draw.text(
+            (25 * s, y * s),
+            line,
+            fill=(0, 0, 0),
+            font=_font(max(8, round(6 * s))) if i == 0 else font,
+        )
+        y += 10.0 if i == 0 else 8.0
+    draw.rectangle(
+        (25 * s, (y + 5) * s, 185 * s, (y + 60) * s),
+        outline=(0, 0, 0),
+        width=max(1, round(0.3 * s)),
+    )
+    return np.asarray(img).copy()

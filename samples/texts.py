@@ -92,6 +92,8 @@ INSTRUCTIONS = (
     "Netissä ohje on vaikea löytää.",
 )
 
+SHORT = ("-", "ei", "ok", "—", "en tiedä", "x")
+
 MARGIN_NOTES = (
     "?",
     "en tiedä",
