@@ -262,6 +262,7 @@ class Batch:
             gray = [r for r in colour_recs if r["name"] == "gray"]
             rest = [r for r in colour_recs if r["name"] != "gray"]
             truth.degradations = gray + plan.records() + rest  # in the order applied
+            truth.expect, truth.accept = expected_page_status(truth)
             if encode and quality is not None:
                 out = writers.decode(writers.encode_jpeg(out, self.dpi, quality))
             yield SamplePage(out, truth, fields, quality)
@@ -308,6 +309,30 @@ class Batch:
                 "copies_in_form": self.source.copies,
             },
         )
+
+
+def expected_page_status(truth: PageTruth) -> tuple[str, list[str]]:
+    """What a perfect reader says about a page, and what else is no mistake.
+
+    A form page is read; it may be flagged when the scan is hard (a staple over a corner marker,
+    a stain, a sideways feed, strong skew, dithering, low resolution).  Blank backs and sheets are
+    blank.  A page of another palaute form is rejected (unknown version); other paper has no page
+    ID at all, so unidentified is no mistake either.
+    """
+    if truth.kind == FORM:
+        names = {d["name"]: d for d in truth.degradations}
+        hard = (
+            "staple" in names
+            or "stain" in names
+            or truth.rotation in (90, 270)
+            or abs(names.get("geometry", {}).get("skew_deg", 0.0)) > 2.0
+            or names.get("bilevel", {}).get("method") == "dither"
+            or truth.dpi <= 150
+        )
+        return "read", ["flagged"] if hard else []
+    if truth.kind in (BLANK_BACK, BLANK_SHEET):
+        return "blank", []
+    return "rejected", [] if truth.version else ["unidentified"]
 
 
 def iter_pages(

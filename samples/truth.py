@@ -68,6 +68,8 @@ class PageTruth:
     degradations: list[dict[str, Any]] = field(default_factory=list)
     strays: list[StrayMark] = field(default_factory=list)
     version: str | None = None  # form version in the QR (for other_form: the other form's)
+    expect: str = ""  # the page status a perfect reader reports (a PageStatus value)
+    accept: list[str] = field(default_factory=list)  # other page statuses that are no mistake
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -69,7 +69,15 @@ def test_pages_account_for_every_sheet() -> None:
         assert sorted(t.pages + t.missing_pages) == [1, 2]
         for page in (1, 2):
             assert forms[(t.respondent, page)] == (0 if page in t.missing_pages else 1)
+    expected = {
+        "form": "read",
+        "blank_back": "blank",
+        "blank_sheet": "blank",
+        "other_form": "rejected",
+    }
     for p in pages:
+        assert p.expect == expected[p.kind]
+        assert set(p.accept) <= {"flagged", "unidentified"}
         assert p.rotation in (0, 90, 180, 270)
         assert p.dpi == 100 and p.colour == "bilevel"
         names = [d["name"] for d in p.degradations]
