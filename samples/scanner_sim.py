@@ -145,10 +145,11 @@ def plan_scan(
     plan = ScanPlan()
     p = profile
     if rng.random() < p.paper_tone:
+        base = float(rng.uniform(232, 252))  # recycled and cheap paper: greyish, yellowish
         tint = (
-            int(rng.integers(236, 256)),
-            int(rng.integers(234, 254)),
-            int(rng.integers(225, 250)),
+            int(min(255.0, base + rng.uniform(0, 4))),
+            int(min(255.0, base + rng.uniform(-1, 2))),
+            int(base - rng.uniform(0, 8)),
         )
         plan.paper.append({"name": "paper_tone", "rgb": list(tint)})
     if rng.random() < p.fold:
