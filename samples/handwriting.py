@@ -2,7 +2,7 @@
 
 Letters are placed one by one with random spacing, size and baseline jitter, the whole line is
 sheared (slant) and tilted, thickened for broad pens, and merged into the pen's ink layer.  The
-fonts come from Debian packages (fonts-sjfonts, fonts-tomsontalks; see scripts/setup.sh); if none
+fonts come from Debian packages (see FONT_FILES and scripts/setup.sh); if none
 is installed, a plain font stands in and a warning is logged.
 """
 
@@ -22,10 +22,15 @@ from samples.strokes import InkLayer
 
 log = logging.getLogger(__name__)
 
+# Handwriting-style fonts with å, ä and ö (fonts-sjfonts, fonts-tomsontalks, fonts-breip,
+# fonts-tlwg-purisa-ttf).
 FONT_FILES = (
     Path("/usr/share/fonts/truetype/sjfonts/SteveHand.ttf"),
     Path("/usr/share/fonts/truetype/sjfonts/Delphine.ttf"),
     Path("/usr/share/fonts/truetype/tomsontalks/TomsonTalks.ttf"),
+    Path("/usr/share/fonts/truetype/breip/Breip.ttf"),
+    Path("/usr/share/fonts/truetype/tlwg/Purisa.ttf"),
+    Path("/usr/share/fonts/truetype/tlwg/Purisa-Oblique.ttf"),
 )
 FALLBACK_FONTS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf"),
@@ -79,8 +84,10 @@ class Hand:
 
     @classmethod
     def random(cls, rng: np.random.Generator) -> Hand:
+        # draw from the full list so that the random stream does not depend on what is installed
+        wanted = FONT_FILES[int(rng.integers(len(FONT_FILES)))]
         fonts = available_fonts()
-        font = str(fonts[int(rng.integers(len(fonts)))]) if fonts else ""
+        font = str(wanted if wanted in fonts else (fonts[0] if fonts else ""))
         return cls(
             font=font,
             height_mm=float(rng.uniform(2.8, 5.0)),

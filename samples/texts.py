@@ -123,5 +123,6 @@ def comment_for(label: str, rng: np.random.Generator, one_line: bool) -> str:
         pool = GENERAL + IMPROVEMENTS
     text = str(rng.choice(pool))
     if not one_line and rng.random() < 0.3:  # a longer answer: two thoughts
-        text = f"{text} {rng.choice(GENERAL + REASONS)}"
+        joint = "" if text[-1] in ".!?)" else "."
+        text = f"{text}{joint} {rng.choice(GENERAL + REASONS)}"
     return text
