@@ -149,7 +149,7 @@ class Batch:
             respondent=number,
             serial=self.source.serial(copy),
             pen=persona.pen,
-            hand=Path(persona.hand.font).stem,
+            hand="cursive" if persona.hand.cursive else Path(persona.hand.font).stem,
             pages=pages,
             missing_pages=missing,
             fields=[p.truth for p in plans],

@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from forms.template import Box
+from samples import cursive
 from samples.strokes import InkLayer
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ FALLBACK_FONTS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf"),
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
 )
+
+
+CURSIVE_SHARE = 0.25  # people whose writing is joined up (synthesised strokes, not a font)
 
 
 @cache
@@ -81,6 +85,7 @@ class Hand:
     slant: float  # horizontal shear (positive leans right)
     messiness: float  # 0 neat .. 1 untidy
     spacing: float  # letter spacing factor
+    cursive: bool = False  # joined-up writing drawn as pen strokes instead of a font
 
     @classmethod
     def random(cls, rng: np.random.Generator) -> Hand:
@@ -94,6 +99,7 @@ class Hand:
             slant=float(rng.normal(0.12, 0.12)),
             messiness=float(rng.uniform(0.0, 1.0)),
             spacing=float(rng.uniform(0.95, 1.2)),
+            cursive=bool(rng.random() < CURSIVE_SHARE),
         )
 
 
@@ -179,6 +185,8 @@ def write(
     rows = max(lines, 1)
     pitch = h / rows
     height_mm = min(hand.height_mm, pitch * 0.75) if lines else hand.height_mm
+    if hand.cursive:
+        return _write_cursive(layer, rng, text, box, lines, hand, height_mm, overflow)
     size_px = size_for(Path(hand.font), height_mm, s)
     font = _font(Path(hand.font), size_px)
     margin = rng.uniform(1.0, 4.0)
@@ -197,6 +205,43 @@ def write(
             keep = 1.0 - layer.pen.grain * rng.random(patch.shape, dtype=np.float32)
             patch = (patch * keep).astype(np.uint8)
         layer.merge(patch, px0, py0)
+    return " ".join(wrapped)
+
+
+def _write_cursive(
+    layer: InkLayer,
+    rng: np.random.Generator,
+    text: str,
+    box: Box,
+    lines: int,
+    hand: Hand,
+    height_mm: float,
+    overflow: bool,
+) -> str:
+    x, y, w, h = box
+    rows = max(lines, 1)
+    pitch = h / rows
+    xh = float(np.clip(height_mm * rng.uniform(0.6, 0.8), 2.0, 4.0))
+    margin = rng.uniform(1.0, 4.0)
+    avail = (w - margin - 2.0) * (1.6 if overflow else 1.0)
+    wrapped: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if current and cursive.word_width(trial, xh) * 1.1 > avail:
+            wrapped.append(current)
+            current = word
+        else:
+            current = trial
+    if current:
+        wrapped.append(current)
+    wrapped = wrapped[: rows + (1 if overflow else 0)]
+    width = layer.pen.width_mm * (0.9 if layer.pen.width_mm > 0.6 else 1.0)
+    for i, line in enumerate(wrapped):
+        base = y + (i + 1) * pitch - rng.uniform(0.4, 1.2) if lines else y + h * 0.6
+        strokes, _ = cursive.write_line(rng, line, x + margin, base, xh, hand.slant, width)
+        for stroke in strokes:
+            layer.draw(stroke, rng)
     return " ".join(wrapped)
 
 
