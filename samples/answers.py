@@ -43,6 +43,8 @@ STYLE_SLIPS = {
     marks.CROSS_OVER: 0.02,
     marks.FILL: 0.01,
 }
+# Single marks that a careful reader may fairly send to a person: they reach a neighbour or are tiny.
+HARD_STYLES = (marks.OVAL_WIDE, marks.TICK_TINY, marks.TICK_OVER, marks.CROSS_OVER)
 TWO_MARKS = 0.025  # two options marked where one is expected
 CORRECTION = 0.03  # a crossed-out mark followed by a new one (pencil users may rub it out)
 BETWEEN = 0.008  # one mark set between two neighbouring options
@@ -266,7 +268,7 @@ def _plan_single(
         truth.expect, truth.value, truth.accept = "ambiguous", None, ["ok"]
     else:
         truth.expect, truth.value = "ok", value
-        if style in (marks.OVAL_WIDE, marks.TICK_TINY):
+        if style in HARD_STYLES:
             truth.accept = ["ambiguous"]
     return FieldPlan(truth, [MarkOp("choice", value, style)])
 
@@ -294,7 +296,7 @@ def _plan_multiple(
         truth.marked = sorted([*chosen, wrong])
         truth.cancelled = [wrong]
         truth.accept = ["ambiguous"]
-    if style in (marks.OVAL_WIDE, marks.TICK_TINY):
+    if style in HARD_STYLES:
         truth.accept = sorted({*truth.accept, "ambiguous"})
     return FieldPlan(truth, ops)
 

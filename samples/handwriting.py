@@ -190,7 +190,8 @@ def write(
     size_px = size_for(Path(hand.font), height_mm, s)
     font = _font(Path(hand.font), size_px)
     margin = rng.uniform(1.0, 4.0)
-    avail = (w - margin - 1.0) * s * (1.6 if overflow else 1.0)
+    page_right = layer.shape[1] / s - 6.0  # running past the box, but not off the paper
+    avail = min((w - margin - 1.0) * (1.6 if overflow else 1.0), page_right - x - margin) * s
     wrapped = wrap(text, font, avail, hand.spacing * 1.05)
     max_rows = rows + (1 if overflow else 0)
     wrapped = wrapped[:max_rows]
@@ -223,7 +224,8 @@ def _write_cursive(
     pitch = h / rows
     xh = float(np.clip(height_mm * rng.uniform(0.6, 0.8), 2.0, 4.0))
     margin = rng.uniform(1.0, 4.0)
-    avail = (w - margin - 2.0) * (1.6 if overflow else 1.0)
+    page_right = layer.shape[1] / layer.px_per_mm - 6.0
+    avail = min((w - margin - 2.0) * (1.6 if overflow else 1.0), page_right - x - margin)
     wrapped: list[str] = []
     current = ""
     for word in text.split():
