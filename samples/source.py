@@ -114,16 +114,21 @@ class PdfFormSource:
         return self._serials[copy]
 
     def _decode_serial(self, copy: int) -> int | None:
+        """Read the serial from the QR code of the copy's first page (rendering only the code)."""
         page = self.template.pages[0]
-        img = self.render(copy, page.number, 200)
-        s = 200 / MM_PER_INCH
+        pt = 72 / MM_PER_INCH
         x, y, w, h = page.qr
         pad = 4.0
-        crop = img[
-            max(0, int((y - pad) * s)) : int((y + h + pad) * s),
-            max(0, int((x - pad) * s)) : int((x + w + pad) * s),
-        ]
-        text, _, _ = cv2.QRCodeDetector().detectAndDecode(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY))
+        crop = (
+            max(0.0, x - pad) * pt,
+            max(0.0, self.template.page_height - (y + h + pad)) * pt,
+            max(0.0, self.template.page_width - (x + w + pad)) * pt,
+            max(0.0, y - pad) * pt,
+        )
+        index = copy * len(self.template.pages) + page.number - 1
+        bitmap = self._pdf[index].render(scale=300 / 72.0, crop=crop, grayscale=True)
+        gray = np.asarray(bitmap.to_pil().convert("L"))
+        text, _, _ = cv2.QRCodeDetector().detectAndDecode(gray)
         if not text:
             log.warning("could not read the QR code of copy %d in %s", copy + 1, self.path)
             return None
