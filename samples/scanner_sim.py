@@ -29,9 +29,10 @@ class Profile:
     scale_chance: float = 0.5
     rotation_deg: float = 1.5  # skew, uniform in +-rotation_deg
     shift_mm: float = 3.0
+    margin_mm: tuple[float, float] = (0.0, 4.0)  # scan area beyond the sheet on every side
     upside_down: float = 0.03
     sideways: float = 0.02
-    blur_sigma: tuple[float, float] = (0.3, 1.0)
+    blur_sigma: tuple[float, float] = (0.3, 0.8)
     blur_chance: float = 0.6
     noise_sigma: tuple[float, float] = (1.0, 5.0)
     paper_tone: float = 0.5
@@ -43,7 +44,7 @@ class Profile:
     streaks: float = 0.05
     levels: float = 0.5  # the scanner's own contrast stretch that turns paper white
     stain: float = 0.02  # a coffee ring or a damp patch
-    dither: float = 0.3  # of bilevel pages: dithered rather than thresholded
+    dither: float = 0.1  # of bilevel pages: dithered ("photo" mode) rather than thresholded
     colour: float = 0.35  # of JPEG/image batches: scanned in colour rather than greyscale
     # stack handling, per batch or respondent
     duplex: float = 0.15  # batch scanned duplex: a blank back after every sheet
@@ -61,6 +62,7 @@ PROFILES: dict[str, Profile] = {
         scale_chance=0.2,
         rotation_deg=0.5,
         shift_mm=1.0,
+        margin_mm=(0.0, 2.0),
         upside_down=0.0,
         sideways=0.0,
         blur_sigma=(0.2, 0.5),
@@ -85,10 +87,11 @@ PROFILES: dict[str, Profile] = {
         "harsh",
         scale_chance=0.8,
         rotation_deg=3.0,
-        shift_mm=6.0,
+        shift_mm=4.0,
+        margin_mm=(0.0, 6.0),
         upside_down=0.1,
         sideways=0.06,
-        blur_sigma=(0.6, 1.6),
+        blur_sigma=(0.5, 1.2),
         blur_chance=0.9,
         noise_sigma=(3.0, 10.0),
         paper_tone=0.8,
@@ -99,7 +102,7 @@ PROFILES: dict[str, Profile] = {
         staple=0.2,
         dark_border=0.35,
         streaks=0.25,
-        dither=0.5,
+        dither=0.3,
         duplex=0.4,
         out_of_order=0.2,
         missing_page=0.1,
@@ -114,6 +117,7 @@ PROFILES["none"] = replace(
     scale_chance=0.0,
     rotation_deg=0.0,
     shift_mm=0.0,
+    margin_mm=(0.0, 0.0),
     blur_chance=0.0,
     noise_sigma=(0.0, 0.0),
     paper_tone=0.0,
@@ -179,12 +183,14 @@ def plan_scan(
     scale = float(rng.uniform(*p.scale)) if rng.random() < p.scale_chance else 1.0
     angle = float(rng.uniform(-p.rotation_deg, p.rotation_deg))
     shift = rng.uniform(-p.shift_mm, p.shift_mm, 2) if p.shift_mm else np.zeros(2)
-    if scale != 1.0 or angle or shift.any():
+    margin = float(rng.uniform(*p.margin_mm))
+    if scale != 1.0 or angle or shift.any() or margin:
         plan.geometry = {
             "name": "geometry",
             "print_scale": round(scale, 4),
             "skew_deg": round(angle, 3),
             "shift_mm": [round(float(shift[0]), 2), round(float(shift[1]), 2)],
+            "margin_mm": round(margin, 2),
             "background": "dark" if rng.random() < p.dark_border else "light",
         }
     levels = rng.random() < p.levels
@@ -328,7 +334,11 @@ def show_through(front: np.ndarray, strength: float) -> np.ndarray:
 
 
 def geometry(img: np.ndarray, rec: Record, dpi: int) -> np.ndarray:
-    """Print scaling about the page centre, then the sheet skewed and shifted on the glass."""
+    """Print scaling about the page centre, then the sheet skewed and shifted on the glass.
+
+    The scan area is ``margin_mm`` larger than the sheet on every side, so the image is that much
+    bigger than the page and the scanner's background shows round it.
+    """
     s = dpi / MM_PER_INCH
     h, w = img.shape[:2]
     cx, cy = w / 2, h / 2
@@ -339,10 +349,12 @@ def geometry(img: np.ndarray, rec: Record, dpi: int) -> np.ndarray:
     paper = tuple(int(v) for v in np.atleast_1d(corner)) * (3 if img.ndim == 2 else 1)
     printed = cv2.getRotationMatrix2D((cx, cy), 0, scale)
     content = cv2.warpAffine(img, printed, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper)
+    m = round(rec.get("margin_mm", 0.0) * s)
     placed = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
-    placed[:, 2] += (dx, dy)
+    placed[:, 2] += (dx + m, dy + m)
     background = (28, 28, 30) if rec["background"] == "dark" else (238, 238, 236)
-    return cv2.warpAffine(content, placed, (w, h), flags=cv2.INTER_LINEAR, borderValue=background)
+    size = (w + 2 * m, h + 2 * m)
+    return cv2.warpAffine(content, placed, size, flags=cv2.INTER_LINEAR, borderValue=background)
 
 
 def blur(img: np.ndarray, sigma: float) -> np.ndarray:
