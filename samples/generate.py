@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 DPIS = (150, 200, 300, 600)
 
 # Stream identifiers that keep the random draws for different purposes independent.
-_ANSWERS, _HANDLING, _INK, _SCAN, _BATCH = 1, 2, 3, 4, 5
+_ANSWERS, _HANDLING, _INK, _SCAN, _BATCH, _PRINT = 1, 2, 3, 4, 5, 6
 
 
 @dataclass
@@ -177,7 +177,9 @@ class Batch:
         return stack
 
     # -- drawing --------------------------------------------------------------------------
-    def _front_image(self, sheet: Sheet) -> tuple[np.ndarray, PageTruth, list[FieldTruth]]:
+    def _front_image(
+        self, sheet: Sheet, printed: dict[str, object] | None
+    ) -> tuple[np.ndarray, PageTruth, list[FieldTruth]]:
         truth = PageTruth(
             file="",
             index=0,
@@ -193,6 +195,8 @@ class Batch:
             resp = self.respondents[sheet.respondent - 1]
             page = self.template.page(sheet.form_page)
             base = self.source.render(sheet.copy, sheet.form_page, self.dpi)
+            if printed:
+                base = scanner_sim.printing(base, printed, self.dpi)
             ink = np.random.default_rng([self.seed, _INK, sheet.respondent, sheet.form_page])
             img, strays = fill_page(
                 base, self.template, page, resp.plans, resp.persona, ink, self.dpi
@@ -215,6 +219,8 @@ class Batch:
             persona = Persona.random(rng)
             plans = {p.truth.field_id: p for p in plan_answers(self._other, persona, rng)}
             base = synthetic.render_page(self._other, 1, self.dpi)
+            if printed:
+                base = scanner_sim.printing(base, printed, self.dpi)
             img, _ = fill_page(
                 base, self._other, self._other.pages[0], plans, persona, rng, self.dpi
             )
@@ -248,7 +254,13 @@ class Batch:
                     "", 0, BLANK_BACK, sheet.respondent, None, None, 0, self.dpi, self.colour
                 )
             else:
-                img, truth, fields = self._front_image(sheet)
+                print_rng = np.random.default_rng([self.seed, _PRINT, i])
+                printed = scanner_sim.plan_printing(print_rng, self.profile)
+                if sheet.kind == BLANK_SHEET:
+                    printed = None
+                img, truth, fields = self._front_image(sheet, printed)
+                if printed:
+                    truth.degradations = [printed]
                 if self.duplex:
                     fronts[i] = img
             if self.colour != "rgb":  # a greyscale scanner: the sensor sees grey from the start
@@ -261,7 +273,7 @@ class Batch:
             out, quality, colour_recs = self._colour(img, scan_rng)
             gray = [r for r in colour_recs if r["name"] == "gray"]
             rest = [r for r in colour_recs if r["name"] != "gray"]
-            truth.degradations = gray + plan.records() + rest  # in the order applied
+            truth.degradations = truth.degradations + gray + plan.records() + rest  # as applied
             truth.expect, truth.accept = expected_page_status(truth)
             if encode and quality is not None:
                 out = writers.decode(writers.encode_jpeg(out, self.dpi, quality))

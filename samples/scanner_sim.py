@@ -44,6 +44,7 @@ class Profile:
     streaks: float = 0.05
     levels: float = 0.5  # the scanner's own contrast stretch that turns paper white
     stain: float = 0.02  # a coffee ring or a damp patch
+    printing: float = 0.4  # the laser printer's own marks: pale or heavy toner, specks
     dither: float = 0.1  # of bilevel pages: dithered ("photo" mode) rather than thresholded
     colour: float = 0.35  # of JPEG/image batches: scanned in colour rather than greyscale
     # stack handling, per batch or respondent
@@ -72,6 +73,7 @@ PROFILES: dict[str, Profile] = {
         jpeg_quality=(85, 95),
         fold=0.0,
         stain=0.0,
+        printing=0.0,
         punch_holes=0.0,
         staple=0.0,
         dark_border=0.0,
@@ -98,6 +100,7 @@ PROFILES: dict[str, Profile] = {
         jpeg_quality=(50, 75),
         fold=0.3,
         stain=0.1,
+        printing=0.8,
         punch_holes=0.2,
         staple=0.2,
         dark_border=0.35,
@@ -230,6 +233,36 @@ def plan_scan(
     if plan.rotation:
         plan.optics.append({"name": "fed_rotated", "rotation": plan.rotation})
     return plan
+
+
+def plan_printing(rng: np.random.Generator, profile: Profile) -> Record | None:
+    """How the office printer rendered the blank form (before anyone wrote on it)."""
+    if rng.random() >= profile.printing:
+        return None
+    return {
+        "name": "printing",
+        "black": int(rng.integers(0, 70)),  # toner running low: black prints grey
+        "gamma": round(float(rng.uniform(0.8, 1.25)), 3),
+        "specks": int(rng.poisson(8)),
+        "seed": int(rng.integers(1 << 31)),
+    }
+
+
+def printing(img: np.ndarray, rec: Record, dpi: int) -> np.ndarray:
+    """Apply the printer's density and scatter toner specks over the page."""
+    levels = np.arange(256, dtype=np.float32) / 255.0
+    black = float(rec["black"])
+    lut = np.clip(black + (255.0 - black) * levels ** rec["gamma"], 0, 255).astype(np.uint8)
+    out = cv2.LUT(img, lut)
+    rng = np.random.default_rng(rec["seed"])
+    s = dpi / MM_PER_INCH
+    h, w = out.shape[:2]
+    for _ in range(rec["specks"]):
+        centre = (int(rng.integers(0, w)), int(rng.integers(0, h)))
+        radius = max(1, round(float(rng.uniform(0.04, 0.18)) * s))
+        grey = int(rng.integers(40, 160))
+        cv2.circle(out, centre, radius, (grey, grey, grey), -1, cv2.LINE_AA)
+    return out
 
 
 # -- paper ------------------------------------------------------------------------------------
