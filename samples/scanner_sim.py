@@ -39,7 +39,7 @@ class Profile:
     jpeg_quality: tuple[int, int] = (60, 92)
     fold: float = 0.08
     punch_holes: float = 0.05
-    staple: float = 0.05
+    staple: float = 0.03  # a staple (or its shadow) at a top corner, often over a marker
     dark_border: float = 0.1
     streaks: float = 0.05
     levels: float = 0.5  # the scanner's own contrast stretch that turns paper white
@@ -102,7 +102,7 @@ PROFILES: dict[str, Profile] = {
         stain=0.1,
         printing=0.8,
         punch_holes=0.2,
-        staple=0.2,
+        staple=0.1,
         dark_border=0.35,
         streaks=0.25,
         dither=0.3,

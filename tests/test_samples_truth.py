@@ -81,7 +81,7 @@ def test_pages_account_for_every_sheet() -> None:
         assert p.rotation in (0, 90, 180, 270)
         assert p.dpi == 100 and p.colour == "bilevel"
         names = [d["name"] for d in p.degradations]
-        assert [n for n in names if n != "printing"][0] == "gray" and "bilevel" in names
+        assert next(n for n in names if n != "printing") == "gray" and "bilevel" in names
         if p.rotation:
             assert {"name": "fed_rotated", "rotation": p.rotation} in p.degradations
     if batch.duplex:
