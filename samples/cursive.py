@@ -96,13 +96,16 @@ def _letter_points(
     ]
 
 
-def _smooth(points: np.ndarray) -> np.ndarray:
-    dense = resample(points, 0.1)
-    if len(dense) < 13:
+def _smooth(points: np.ndarray, sigma_mm: float) -> np.ndarray:
+    """Round the corners of a control polygon, as a moving hand does (Gaussian, ``sigma_mm``)."""
+    step = 0.1
+    dense = resample(points, step)
+    half = max(2, int(3 * sigma_mm / step))
+    if len(dense) < 2 * half + 1:
         return dense
-    kernel = np.exp(-0.5 * (np.arange(-6, 7) / 3.0) ** 2)
+    kernel = np.exp(-0.5 * (np.arange(-half, half + 1) * step / sigma_mm) ** 2)
     kernel /= kernel.sum()
-    pad = np.pad(dense, ((6, 6), (0, 0)), mode="edge")
+    pad = np.pad(dense, ((half, half), (0, 0)), mode="edge")
     return np.stack([np.convolve(pad[:, k], kernel, mode="valid") for k in range(2)], axis=1)
 
 
@@ -142,7 +145,7 @@ def write_line(
                 )
                 extras.append(pen_stroke(rng, ring, width))
             x += w
-        path = _smooth(np.array(pts, float))
+        path = _smooth(np.array(pts, float), xh * rng.uniform(0.12, 0.22))
         path[:, 0] -= slant * (path[:, 1] - base)  # lean: higher points further right
         path += rng.normal(0, 0.02 * xh, path.shape)
         strokes.append(pen_stroke(rng, path, width, skip=0.05))
