@@ -332,7 +332,3 @@ def _plan_line(
     pos = round(pos, 1)
     truth.expect, truth.value, truth.intended, truth.style = "ok", pos, pos, "line_mark"
     return FieldPlan(truth, [MarkOp("line", position=pos)])
-
-
-def pen_names() -> list[str]:
-    return sorted(PENS)

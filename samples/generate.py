@@ -20,7 +20,7 @@ import numpy as np
 
 from forms.template import Template
 from palaute.errors import InputError
-from samples import scanner_sim, synthetic, writers
+from samples import effects, scanner_sim, synthetic, writers
 from samples.answers import FieldPlan, Persona, plan_answers
 from samples.filler import fill_page
 from samples.scanner_sim import PROFILES, Profile
@@ -196,7 +196,7 @@ class Batch:
             page = self.template.page(sheet.form_page)
             base = self.source.render(sheet.copy, sheet.form_page, self.dpi)
             if printed:
-                base = scanner_sim.printing(base, printed, self.dpi)
+                base = effects.printing(base, printed, self.dpi)
             ink = np.random.default_rng([self.seed, _INK, sheet.respondent, sheet.form_page])
             img, strays = fill_page(
                 base, self.template, page, resp.plans, resp.persona, ink, self.dpi
@@ -220,7 +220,7 @@ class Batch:
             plans = {p.truth.field_id: p for p in plan_answers(self._other, persona, rng)}
             base = synthetic.render_page(self._other, 1, self.dpi)
             if printed:
-                base = scanner_sim.printing(base, printed, self.dpi)
+                base = effects.printing(base, printed, self.dpi)
             img, _ = fill_page(
                 base, self._other, self._other.pages[0], plans, persona, rng, self.dpi
             )
@@ -248,7 +248,7 @@ class Batch:
                 img = (
                     self._white()
                     if front is None
-                    else scanner_sim.show_through(front, float(scan_rng.uniform(0.02, 0.07)))
+                    else effects.show_through(front, float(scan_rng.uniform(0.02, 0.07)))
                 )
                 truth = PageTruth(
                     "", 0, BLANK_BACK, sheet.respondent, None, None, 0, self.dpi, self.colour
@@ -264,7 +264,7 @@ class Batch:
                 if self.duplex:
                     fronts[i] = img
             if self.colour != "rgb":  # a greyscale scanner: the sensor sees grey from the start
-                img = scanner_sim.to_gray(img, self.gray_method)
+                img = effects.to_gray(img, self.gray_method)
             plan = scanner_sim.plan_scan(
                 scan_rng, self.profile, (self.template.page_width, self.template.page_height)
             )
@@ -290,14 +290,14 @@ class Batch:
         bilevel = ""
         out = img
         if self.colour in ("gray", "bilevel"):
-            out = scanner_sim.to_gray(img, self.gray_method)
+            out = effects.to_gray(img, self.gray_method)
         if self.colour == "bilevel":
             bilevel = (
                 "dither"
                 if rng.random() < self.profile.dither
                 else str(rng.choice(["otsu", "otsu", "fixed:150"]))
             )
-            out = scanner_sim.to_bilevel(out, bilevel)
+            out = effects.to_bilevel(out, bilevel)
         return (
             out,
             quality,
