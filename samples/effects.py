@@ -136,27 +136,32 @@ def show_through(front: np.ndarray, strength: float) -> np.ndarray:
 # -- scanner ----------------------------------------------------------------------------------
 
 
+def geometry_matrices(
+    shape: tuple[int, ...], rec: Record, dpi: int
+) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+    """The print-scaling and placement warps (2x3, pixels) of a geometry record, and the output size."""
+    s = dpi / MM_PER_INCH
+    h, w = shape[:2]
+    cx, cy = w / 2, h / 2
+    printed = cv2.getRotationMatrix2D((cx, cy), 0, rec["print_scale"])
+    m = round(rec.get("margin_mm", 0.0) * s)
+    placed = cv2.getRotationMatrix2D((cx, cy), rec["skew_deg"], 1.0)
+    placed[:, 2] += (rec["shift_mm"][0] * s + m, rec["shift_mm"][1] * s + m)
+    return printed, placed, (w + 2 * m, h + 2 * m)
+
+
 def geometry(img: np.ndarray, rec: Record, dpi: int) -> np.ndarray:
     """Print scaling about the page centre, then the sheet skewed and shifted on the glass.
 
     The scan area is ``margin_mm`` larger than the sheet on every side, so the image is that much
     bigger than the page and the scanner's background shows round it.
     """
-    s = dpi / MM_PER_INCH
     h, w = img.shape[:2]
-    cx, cy = w / 2, h / 2
-    scale = rec["print_scale"]
-    angle = rec["skew_deg"]
-    dx, dy = rec["shift_mm"][0] * s, rec["shift_mm"][1] * s
+    printed, placed, size = geometry_matrices(img.shape, rec, dpi)
     corner = img[2, 2]
     paper = tuple(int(v) for v in np.atleast_1d(corner)) * (3 if img.ndim == 2 else 1)
-    printed = cv2.getRotationMatrix2D((cx, cy), 0, scale)
     content = cv2.warpAffine(img, printed, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper)
-    m = round(rec.get("margin_mm", 0.0) * s)
-    placed = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
-    placed[:, 2] += (dx + m, dy + m)
     background = (28, 28, 30) if rec["background"] == "dark" else (238, 238, 236)
-    size = (w + 2 * m, h + 2 * m)
     return cv2.warpAffine(content, placed, size, flags=cv2.INTER_LINEAR, borderValue=background)
 
 

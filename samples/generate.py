@@ -268,6 +268,9 @@ class Batch:
             plan = scanner_sim.plan_scan(
                 scan_rng, self.profile, (self.template.page_width, self.template.page_height)
             )
+            matrix, size = scanner_sim.page_transform(img.shape, plan, self.dpi)
+            truth.size = [size[0], size[1]]
+            truth.transform = [[round(float(v), 5) for v in row] for row in matrix[:2]]
             img = scanner_sim.apply(img, plan, self.dpi)
             truth.rotation = plan.rotation
             out, quality, colour_recs = self._colour(img, scan_rng)

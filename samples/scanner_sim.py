@@ -17,6 +17,7 @@ from samples.effects import (
     blur,
     fold,
     geometry,
+    geometry_matrices,
     levels,
     noise,
     paper_tone,
@@ -26,6 +27,7 @@ from samples.effects import (
     staple,
     streaks,
 )
+from samples.strokes import MM_PER_INCH
 
 
 @dataclass(frozen=True)
@@ -284,6 +286,26 @@ def apply(img: np.ndarray, plan: ScanPlan, dpi: int) -> np.ndarray:
         elif name == "fed_rotated":
             img = rotate_fed(img, rec["rotation"])
     return img
+
+
+def page_transform(
+    shape: tuple[int, ...], plan: ScanPlan, dpi: int
+) -> tuple[np.ndarray, tuple[int, int]]:
+    """Where template millimetres land in the final image: a 3x3 matrix to pixels, and the size.
+
+    ``shape`` is the page image's shape before scanning (the page at ``dpi``).  Covers print
+    scaling, skew, shift, the scan margin and a sideways or upside-down feed.
+    """
+    s = dpi / MM_PER_INCH
+    t = np.diag([s, s, 1.0])
+    h, w = shape[:2]
+    if plan.geometry:
+        printed, placed, (w, h) = geometry_matrices(shape, plan.geometry, dpi)
+        t = np.vstack([placed, [0, 0, 1]]) @ np.vstack([printed, [0, 0, 1]]) @ t
+    for _ in range(plan.rotation // 90):  # np.rot90: (x, y) -> (y, w - 1 - x)
+        t = np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, w - 1.0], [0.0, 0.0, 1.0]]) @ t
+        w, h = h, w
+    return t, (w, h)
 
 
 def colour_record(colour: str, gray_method: str, bilevel: str, quality: int | None) -> list[Record]:

@@ -68,6 +68,9 @@ class PageTruth:
     degradations: list[dict[str, Any]] = field(default_factory=list)
     strays: list[StrayMark] = field(default_factory=list)
     version: str | None = None  # form version in the QR (for other_form: the other form's)
+    size: list[int] = field(default_factory=list)  # image width, height in pixels
+    # template millimetres (x, y, 1) to image pixels (column, row): a 2x3 affine matrix
+    transform: list[list[float]] = field(default_factory=list)
     expect: str = ""  # the page status a perfect reader reports (a PageStatus value)
     accept: list[str] = field(default_factory=list)  # other page statuses that are no mistake
 
