@@ -378,8 +378,15 @@ def generate(
     return write_batch(batch, out_dir)
 
 
+STALE = ("scan.pdf", "scan.tif", "scan_*.jpg", "scan_*.png", "truth.json")
+
+
 def write_batch(batch: Batch, out_dir: Path) -> GroundTruth:
+    """Write ``batch`` into ``out_dir`` (files of an earlier batch there are replaced)."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    for pattern in STALE:  # a smaller earlier batch must not leave pages behind
+        for old in out_dir.glob(pattern):
+            old.unlink()
     writer = writers.writer_for(batch.fmt, out_dir)
     truth = batch.ground_truth(batch.profile.name)
     for page in batch.pages(encode=False):

@@ -118,3 +118,10 @@ def test_cli_fill_reports_a_missing_form(
     code = main(["samples", "fill", str(tmp_path / "none.pdf"), "-o", str(tmp_path / "out")])
     assert code == ExitCode.BAD_INPUT
     assert "none.pdf" in capsys.readouterr().err
+
+
+def test_a_new_batch_replaces_an_earlier_one(tmp_path: Path) -> None:
+    write_batch(Batch(SyntheticFormSource(), 3, 1, "images", "clean", 100), tmp_path)
+    truth = write_batch(Batch(SyntheticFormSource(), 1, 1, "images", "clean", 100), tmp_path)
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == sorted([*truth.files, "truth.json"])
