@@ -48,8 +48,6 @@ def build(out: Path = BATCH, layout: Path = SEED_FORM) -> GroundTruth:
     with tempfile.TemporaryDirectory() as tmp:
         form = Path(tmp) / "form.pdf"
         printed = print_form(layout, form, copies=COPIES, serials=True)
-        if out.exists():
-            shutil.rmtree(out)
         truth = write_batch(
             Batch(PdfFormSource(form), RESPONDENTS, SEED, FORMAT, PROFILE, DPI), out
         )
