@@ -137,3 +137,18 @@ def test_every_language_version_prints(tmp_path: Path, name: str) -> None:
         "q7",
         "q7_parannus",
     } <= set(fields)
+
+
+def test_print_registers_the_form_in_a_survey(tmp_path: Path) -> None:
+    from palaute.store import Survey
+
+    survey_path = tmp_path / "kysely.sqlite"
+    code = main(
+        ["print", str(SEED_FORM), "-o", str(tmp_path / "f.pdf"), "--survey", str(survey_path)]
+    )
+    assert code == ExitCode.OK
+    with Survey.open(survey_path, create=False) as survey:
+        (template,) = survey.templates().values()
+        assert template == read_template_from_pdf(tmp_path / "f.pdf")
+        blanks = survey.blank_pages(template.version, 100)
+        assert sorted(blanks) == [p.number for p in template.pages]

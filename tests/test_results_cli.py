@@ -38,8 +38,6 @@ def test_report_and_bulletin_on_demo_data(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--survey", "kysely.db"], "tietokannasta"),
-        ([], "--demo-data N"),
         (["--demo-data", "10", "--from", "2026-02-30"], "2026-02-30"),
         (["--demo-data", "10", "--from", "2026-04-01", "--to", "2026-03-01"], "2026-04-01"),
         (["--demo-data", "10", "--form", "muu"], "asiakaspalautekysely_sv"),
@@ -56,6 +54,21 @@ def test_clear_errors(
     assert code == ExitCode.BAD_INPUT
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("argv", [["--survey", "kysely.db"], []])
+def test_missing_survey_is_named(
+    argv: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = main(["--lang", "en", "report", "-o", "x.pdf", *argv])
+    assert code == ExitCode.STORE
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and ("kysely.db" if argv else "survey.sqlite") in err[0]
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "kysely.db").exists()
 
 
 def test_bulletin_needs_a_readable_changes_file(

@@ -80,12 +80,15 @@ def load(args: argparse.Namespace) -> SurveyData:
     start, end = parse_date(args.start), parse_date(args.end)
     check_range(start, end)
     check_min_group(args.min_group)
-    if args.survey is not None:
-        # Reading results from the survey store is not wired up yet.
-        raise InputError("results.no_store")
-    if args.demo_data is None:
-        raise InputError("results.no_source")
-    data = demo_data(args.demo_data, args.seed)
+    if args.demo_data is not None:
+        data = demo_data(args.demo_data, args.seed)
+    else:
+        from palaute.results.from_store import load_survey_data
+        from palaute.store import DEFAULT_NAME, Survey
+
+        path = args.survey if args.survey is not None else Path(DEFAULT_NAME)
+        with Survey.open(path, create=False) as survey:
+            data = load_survey_data(survey)
     return select(data, args.form, start, end)
 
 

@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--first-serial", type=int, default=1, metavar="N", help=i18n.t("print.first_serial_help")
     )
+    p.add_argument("--survey", type=Path, metavar="DB", help=i18n.t("print.survey_help"))
     p.set_defaults(handler=run)
 
 
@@ -54,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
             first_serial=args.first_serial,
             progress=bar.update,
         )
+    if args.survey is not None:
+        from palaute.store import Survey
+
+        with Survey.open(args.survey) as survey:
+            survey.register_pdf(result.pdf)
+        print(i18n.t("print.registered", survey=str(args.survey), version=result.template.version))
     print(
         i18n.t(
             "print.done",

@@ -1,0 +1,217 @@
+"""One row per respondent, one column per field: CSV (UTF-8 with BOM), XLSX or JSON.
+
+Columns follow the form's question order (the template's field order).  Each field has a value
+column (several answers joined as ``a;b``) and a status column (``ok``, ``empty``, ``multiple``, ...,
+the codes of ``scanner.results.FieldStatus``: stable across languages, for analysis).  The fixed
+columns' headers are taken from the catalogue in the chosen language.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from forms.template import Template
+from palaute import i18n
+from palaute.errors import InputError
+from palaute.store import Survey
+
+FORMATS = ("csv", "xlsx", "json")
+JSON_SCHEMA = "palaute.export/1"
+MULTIPLE_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    field_id: str
+    form_id: str
+    label: str  # what the respondent read
+
+
+@dataclass(frozen=True)
+class RespondentRecord:
+    respondent: int
+    form_id: str
+    version: str
+    serial: int | None
+    ordinal: int
+    missing_pages: tuple[int, ...]
+    values: dict[str, Any]  # field id → value as stored (list for several answers)
+    statuses: dict[str, str]  # field id → FieldStatus code
+
+
+@dataclass(frozen=True)
+class ExportData:
+    columns: list[Column]
+    records: list[RespondentRecord]
+
+
+def collect(survey: Survey, form_id: str | None = None) -> ExportData:
+    """Every respondent of the survey (or of one form) with their current field values."""
+    templates = survey.templates()
+    if form_id is not None:
+        templates = {v: t for v, t in templates.items() if t.form_id == form_id}
+        if not templates:
+            raise InputError("store.export.unknown_form", form=form_id)
+    columns = _columns(templates.values())
+    records = []
+    for resp in survey.respondents():
+        template = templates.get(resp.version)
+        if template is None:
+            continue
+        fields = survey.respondent_fields(resp.id)
+        records.append(
+            RespondentRecord(
+                respondent=resp.id,
+                form_id=template.form_id,
+                version=resp.version,
+                serial=resp.serial,
+                ordinal=resp.ordinal,
+                missing_pages=resp.missing_pages,
+                values={fid: f.value for fid, f in fields.items()},
+                statuses={fid: str(f.status) for fid, f in fields.items()},
+            )
+        )
+    records.sort(key=lambda r: (r.form_id, r.version, r.ordinal))
+    return ExportData(columns, records)
+
+
+def _columns(templates: Iterable[Template]) -> list[Column]:
+    seen: dict[str, Column] = {}
+    for template in templates:
+        for f in template.fields():
+            seen.setdefault(f.id, Column(f.id, template.form_id, f.label))
+    return list(seen.values())
+
+
+def header(data: ExportData, lang: str | None = None) -> list[str]:
+    fixed = [
+        i18n.t(f"store.export.{name}", lang)
+        for name in ("respondent", "form", "version", "serial", "missing_pages")
+    ]
+    per_field = []
+    for column in data.columns:
+        per_field += [column.field_id, i18n.t("store.export.status", lang, field=column.field_id)]
+    return fixed + per_field
+
+
+def cell(value: Any) -> str | float | int:
+    """A field value as one cell: several answers joined with ';', nothing as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return MULTIPLE_SEPARATOR.join(str(v) for v in value)
+    if isinstance(value, int | float):
+        return value
+    return str(value)
+
+
+def rows(data: ExportData) -> list[list[str | float | int]]:
+    out = []
+    for r in data.records:
+        row: list[str | float | int] = [
+            r.respondent,
+            r.form_id,
+            r.version,
+            "" if r.serial is None else r.serial,
+            MULTIPLE_SEPARATOR.join(str(n) for n in r.missing_pages),
+        ]
+        for column in data.columns:
+            row += [cell(r.values.get(column.field_id)), r.statuses.get(column.field_id, "")]
+        out.append(row)
+    return out
+
+
+def write_csv(data: ExportData, path: Path, lang: str | None = None, delimiter: str = ";") -> None:
+    """CSV in UTF-8 with a byte-order mark, so that spreadsheet programs detect the encoding."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header(data, lang))
+    writer.writerows(rows(data))
+    path.write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
+
+
+def write_xlsx(data: ExportData, path: Path, lang: str | None = None) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet(i18n.t("store.export.sheet_answers", lang)[:31])
+    sheet.freeze_panes = "B2"
+    bold = Font(bold=True)
+    head = []
+    for text in header(data, lang):
+        c = WriteOnlyCell(sheet, value=text)
+        c.font = bold
+        head.append(c)
+    sheet.append(head)
+    for row in rows(data):
+        sheet.append([_number_if_whole(v) for v in row])
+    fields_sheet = wb.create_sheet(i18n.t("store.export.sheet_fields", lang)[:31])
+    fields_sheet.append(
+        [i18n.t(f"store.export.{name}", lang) for name in ("field", "form", "label")]
+    )
+    for column in data.columns:
+        fields_sheet.append([column.field_id, column.form_id, column.label])
+    wb.save(path)
+
+
+def _number_if_whole(value: str | float | int) -> str | float | int:
+    """Scale answers such as "4" become numbers in a spreadsheet, so that they can be averaged."""
+    if isinstance(value, str) and value.isdigit() and len(value) < 10:
+        return int(value)
+    return value
+
+
+def to_json(data: ExportData) -> dict[str, Any]:
+    return {
+        "schema": JSON_SCHEMA,
+        "fields": [{"id": c.field_id, "form": c.form_id, "label": c.label} for c in data.columns],
+        "respondents": [
+            {
+                "respondent": r.respondent,
+                "form": r.form_id,
+                "version": r.version,
+                "serial": r.serial,
+                "ordinal": r.ordinal,
+                "missing_pages": list(r.missing_pages),
+                "values": {c.field_id: r.values.get(c.field_id) for c in data.columns},
+                "statuses": {c.field_id: r.statuses.get(c.field_id, "") for c in data.columns},
+            }
+            for r in data.records
+        ],
+    }
+
+
+def write_json(data: ExportData, path: Path) -> None:
+    path.write_text(
+        json.dumps(to_json(data), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+
+
+def export(
+    survey: Survey,
+    fmt: str,
+    path: Path,
+    *,
+    form_id: str | None = None,
+    lang: str | None = None,
+    delimiter: str = ";",
+) -> int:
+    """Write the survey's answers to ``path`` in ``fmt``; returns the number of respondents."""
+    data = collect(survey, form_id)
+    if fmt == "csv":
+        write_csv(data, path, lang, delimiter)
+    elif fmt == "xlsx":
+        write_xlsx(data, path, lang)
+    elif fmt == "json":
+        write_json(data, path)
+    else:
+        raise InputError("store.export.unknown_format", format=fmt)
+    return len(data.records)

@@ -1,0 +1,153 @@
+"""What the desk shows for one flagged field, and how a clerk's answer becomes a value.
+
+Pure functions over store rows and the template: no web, no database.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from forms.template import Field
+from palaute import i18n
+from palaute.store.records import FieldRow, PageRow
+from scanner.results import FieldStatus, Value
+
+YES_VALUES = frozenset({"yes", "kylla", "kyllä", "ja"})
+NO_VALUES = frozenset({"no", "ei", "nej"})
+ACTIONS = frozenset({"choose", "accept", "empty"})
+
+
+class BadDecision(ValueError):
+    """The submitted answer does not fit the field (unknown option, out of range, ...)."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    keys: tuple[str, ...]  # keyboard keys that pick it
+    guessed: bool  # part of the reader's guess
+
+
+@dataclass(frozen=True)
+class FlagItem:
+    field: FieldRow
+    page: PageRow
+    template_field: Field | None
+    kind: str  # the template's field kind, "" when the form version is unknown
+    choices: tuple[Choice, ...]
+    guess: str  # the reader's value, as a clerk reads it
+    reason: str  # the reader's reason, translated (the key itself when not catalogued)
+
+
+def option_keys(field: Field) -> list[tuple[str, ...]]:
+    """Keys per option: its digit value (likert 1-5) or position (1-9), and y / n for yes-no."""
+    values = [o.value for o in field.options]
+    by_value = all(v.isdigit() and 1 <= int(v) <= 9 for v in values)
+    keys: list[tuple[str, ...]] = []
+    for position, value in enumerate(values, start=1):
+        k: list[str] = []
+        if by_value:
+            k.append(value)
+        elif position <= 9:
+            k.append(str(position))
+        if value.lower() in YES_VALUES:
+            k.append("y")
+        elif value.lower() in NO_VALUES:
+            k.append("n")
+        keys.append(tuple(k))
+    return keys
+
+
+def reason_text(reason: str, lang: str) -> str:
+    if not reason:
+        return ""
+    return i18n.t(reason, lang) if i18n.has(reason) else reason
+
+
+def describe(value: Value, field: Field | None, lang: str) -> str:
+    """A value as the clerk sees it: option labels, a number, or "empty"."""
+    if value is None or value == []:
+        return i18n.t("review.value_empty", lang)
+    labels = {o.value: o.label for o in field.options} if field is not None else {}
+    if isinstance(value, list):
+        return ", ".join(labels.get(v, v) for v in value)
+    if isinstance(value, float | int):
+        return f"{value:g}"
+    label = labels.get(value)
+    return f"{value} – {label}" if label and label != value else value
+
+
+def build_item(field: FieldRow, page: PageRow, template_field: Field | None, lang: str) -> FlagItem:
+    guessed = set(field.value if isinstance(field.value, list) else [field.value])
+    choices: tuple[Choice, ...] = ()
+    if template_field is not None:
+        choices = tuple(
+            Choice(o.value, o.label, keys, o.value in guessed)
+            for o, keys in zip(template_field.options, option_keys(template_field), strict=True)
+        )
+    return FlagItem(
+        field=field,
+        page=page,
+        template_field=template_field,
+        kind=template_field.kind if template_field is not None else "",
+        choices=choices,
+        guess=describe(field.value, template_field, lang),
+        reason=reason_text(field.reason, lang),
+    )
+
+
+def accepted(field: FieldRow, template_field: Field | None) -> tuple[Value, FieldStatus]:
+    """The reader's guess taken as it is, with the status that value deserves."""
+    value = field.value
+    kind = template_field.kind if template_field is not None else ""
+    if value is None or value == []:
+        return None, FieldStatus.BLANK if kind == "text" else FieldStatus.EMPTY
+    if isinstance(value, list) and kind != "multiple":
+        return value, FieldStatus.MULTIPLE
+    if kind == "text":
+        return value, FieldStatus.WRITTEN
+    return value, FieldStatus.OK
+
+
+def decide(
+    action: str,
+    values: Sequence[str],
+    field: FieldRow,
+    template_field: Field | None,
+) -> tuple[Value, FieldStatus]:
+    """The value and status a clerk's action gives the field; BadDecision when it does not fit."""
+    if action not in ACTIONS:
+        raise BadDecision(action)
+    kind = template_field.kind if template_field is not None else ""
+    if action == "accept":
+        return accepted(field, template_field)
+    if action == "empty":
+        return None, FieldStatus.BLANK if kind == "text" else FieldStatus.EMPTY
+    if template_field is None:
+        raise BadDecision("unknown form version")
+    if kind == "text":
+        if list(values) != ["written"]:
+            raise BadDecision("text fields are written or blank")
+        return None, FieldStatus.WRITTEN
+    if kind == "line":
+        if len(values) != 1:
+            raise BadDecision("one number expected")
+        try:
+            number = float(values[0].replace(",", "."))
+        except ValueError as exc:
+            raise BadDecision(values[0]) from exc
+        if not math.isfinite(number) or not 0 <= number <= 100:
+            raise BadDecision(values[0])
+        return number, FieldStatus.OK
+    allowed = [o.value for o in template_field.options]
+    if any(v not in allowed for v in values):
+        raise BadDecision("unknown option")
+    if kind == "multiple":
+        chosen = [v for v in allowed if v in set(values)]
+        return (chosen, FieldStatus.OK) if chosen else (None, FieldStatus.EMPTY)
+    if len(values) != 1:
+        raise BadDecision("one option expected")
+    return values[0], FieldStatus.OK
