@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from samples.truth import FieldTruth
-from scanner.results import NEEDS_REVIEW_STATUSES, FieldResult, Value
+from samples.truth import FORM, FieldTruth, GroundTruth, PageTruth
+from scanner.results import NEEDS_REVIEW_STATUSES, FieldResult, PageResult, PageStatus, Value
 
 LINE_TOLERANCE = 3.0  # rating line: points of 0-100
 
@@ -96,3 +97,61 @@ def merge(scores: Iterable[Score]) -> Score:
             total.by_style.setdefault(style, Counter()).update(counts)
         total.wrong.extend(s.wrong)
     return total
+
+
+@dataclass
+class BatchScore:
+    """A whole batch: page outcomes, page identity mistakes, and the fields of every form page."""
+
+    pages: Counter[str] = field(default_factory=Counter)
+    fields: Score = field(default_factory=Score)
+    identity_errors: list[tuple[PageTruth, PageResult]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        total = sum(self.pages.values()) or 1
+        out = {f"pages_{k}": round(v / total, 4) for k, v in sorted(self.pages.items())}
+        out["identity_errors"] = float(len(self.identity_errors))
+        return out | {f"fields_{k}": v for k, v in self.fields.summary().items()}
+
+
+def page_outcome(truth: PageTruth, result: PageResult | None) -> str:
+    if result is None:
+        return MISSING
+    status = str(result.status)
+    if status == truth.expect:
+        return EXACT
+    if status in truth.accept or result.status == PageStatus.FLAGGED:
+        return FLAGGED
+    return WRONG
+
+
+def identity_ok(truth: PageTruth, result: PageResult) -> bool:
+    """A read form page must be identified as the right version, page, serial and rotation."""
+    ident = result.identity
+    if ident is None:
+        return False
+    return (ident.version, ident.page, ident.serial, ident.rotation % 360) == (
+        truth.version,
+        truth.form_page,
+        truth.serial,
+        truth.rotation,
+    )
+
+
+def score_batch(truth: GroundTruth, results: Iterable[PageResult]) -> BatchScore:
+    """Score a reader's page results for a generated batch (matched by file name and page index)."""
+    by_key = {(Path(r.source_file).name, r.index): r for r in results}
+    respondents = {r.respondent: r for r in truth.respondents}
+    score = BatchScore()
+    for page in truth.pages:
+        result = by_key.get((page.file, page.index))
+        score.pages[page_outcome(page, result)] += 1
+        if page.kind != FORM or page.respondent is None:
+            continue
+        read = result is not None and result.status in (PageStatus.READ, PageStatus.FLAGGED)
+        if read and result is not None and not identity_ok(page, result):
+            score.identity_errors.append((page, result))
+        wanted = [f for f in respondents[page.respondent].fields if f.page == page.form_page]
+        got = result.fields if result is not None else ()
+        score.fields = merge([score.fields, score_fields(wanted, got)])
+    return score

@@ -53,3 +53,37 @@ def test_score_by_style_and_merge() -> None:
     total = merge([s, s])
     assert total.total == 6 and len(total.wrong) == 2
     assert total.summary()["wrong"] == round(2 / 6, 4)
+
+
+def test_score_batch_with_a_perfect_and_a_careless_reader() -> None:
+    from samples.generate import Batch
+    from samples.score import score_batch
+    from samples.source import SyntheticFormSource
+    from scanner.results import FieldStatus, PageIdentity, PageResult, PageStatus
+
+    batch = Batch(SyntheticFormSource(), 3, 5, "images", "clean", 100)
+    truth = batch.ground_truth("clean")
+    truth.pages = [p.truth for p in batch.pages(encode=False)]
+    for i, p in enumerate(truth.pages):
+        p.file, p.index = f"scan_{i + 1:04d}.jpg", 0
+
+    def perfect(careless: bool) -> list[PageResult]:
+        out = []
+        for p in truth.pages:
+            resp = next(r for r in truth.respondents if r.respondent == p.respondent)
+            fields = tuple(
+                result(f.field_id, "1" if careless else f.value, FieldStatus(f.expect))
+                for f in resp.fields
+                if f.page == p.form_page
+            )
+            ident = PageIdentity(p.version, p.form_page, p.serial, p.rotation, "qr", 1.0)
+            status = PageStatus(p.expect)
+            out.append(PageResult(p.file, p.index, status, "", ident, fields=fields))
+        return out
+
+    good = score_batch(truth, perfect(False))
+    assert good.pages == {EXACT: len(truth.pages)} and not good.identity_errors
+    assert good.fields.counts[EXACT] == good.fields.total > 0
+    bad = score_batch(truth, perfect(True))
+    assert bad.fields.counts[WRONG] > 0
+    assert score_batch(truth, []).pages == {MISSING: len(truth.pages)}
