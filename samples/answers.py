@@ -6,14 +6,14 @@ profile (reader accuracy can be compared between clean and harsh scans of the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from forms.template import Field, Template
 from samples import marks, texts
 from samples.handwriting import Hand
-from samples.strokes import PENS
+from samples.strokes import PENS, Pen
 from samples.truth import FieldTruth
 
 # How often each pen is used (a social-services office: ballpoints on a string, some pencils).
@@ -85,6 +85,8 @@ class Persona:
     pen_width: float  # this pen in this hand, mm
     circles_labels: bool = False  # circles "Kyllä" rather than ticking the box beside it
     gives_up: float = 2.0  # fraction of the form after which nothing more is answered (>1: never)
+    pressure: float = 1.0  # a light or a heavy hand (scales how much ink reaches the paper)
+    shade: float = 0.0  # this particular pen's colour, lighter (+) or darker (-), -1..1
 
     @classmethod
     def random(cls, rng: np.random.Generator) -> Persona:
@@ -102,7 +104,20 @@ class Persona:
             pen_width=float(PENS[pen].width_mm * rng.uniform(0.75, 1.3)),
             circles_labels=bool(rng.random() < LABEL_HABIT),
             gives_up=float(rng.uniform(0.3, 0.9)) if rng.random() < GIVE_UP else 2.0,
+            pressure=float(np.clip(rng.normal(0.95, 0.12), 0.7, 1.1)),
+            shade=float(rng.uniform(-1.0, 1.0)),
         )
+
+    def ink(self) -> Pen:
+        """This person's pen: the model's colour shaded a little, pressed lightly or firmly."""
+        base = PENS[self.pen]
+        amount = 0.25 * self.shade
+        if amount >= 0:  # towards white
+            colour = tuple(int(c + (255 - c) * amount) for c in base.color)
+        else:  # towards black
+            colour = tuple(int(c * (1 + amount)) for c in base.color)
+        r, g, b = colour
+        return replace(base, color=(r, g, b), pressure=min(1.0, base.pressure * self.pressure))
 
 
 def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:

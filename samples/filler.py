@@ -7,7 +7,7 @@ import numpy as np
 from forms.template import Box, Field, Page, Template
 from samples import handwriting, marks, texts
 from samples.answers import FieldPlan, Persona
-from samples.strokes import PENS, InkLayer, Stroke
+from samples.strokes import InkLayer, Stroke
 from samples.truth import StrayMark
 
 STRAY_CHANCE = 0.1  # per page, scaled by the persona's untidiness
@@ -63,7 +63,7 @@ def fill_page(
     strays: bool = True,
 ) -> tuple[np.ndarray, list[StrayMark]]:
     """The page with ink added; ``plans`` truths are updated with what was actually written."""
-    pen = PENS[persona.pen]
+    pen = persona.ink()
     layer = InkLayer(pen, base.shape[:2], dpi)
     width = persona.pen_width
     for f in page.fields:
