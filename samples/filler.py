@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from forms.template import Box, Field, Page, Template
-from samples import handwriting, marks, texts
+from samples import handwriting, header, marks, texts
 from samples.answers import FieldPlan, Persona
 from samples.strokes import InkLayer, Stroke
 from samples.truth import StrayMark
@@ -106,10 +106,37 @@ def fill_page(
                     plan.truth.expect = "blank"
     added: list[StrayMark] = []
     if strays:
-        added = _strays(layer, template, page, persona, rng)
+        added = _header_notes(layer, base, page, persona, rng, dpi)
+        added += _strays(layer, template, page, persona, rng)
     out = base.copy()
     layer.apply(out)
     return out, added
+
+
+HEADER_CHANCE = 0.55  # people who fill in the month and year lines above the questions
+
+
+def _header_notes(
+    layer: InkLayer,
+    base: np.ndarray,
+    page: Page,
+    persona: Persona,
+    rng: np.random.Generator,
+    dpi: int,
+) -> list[StrayMark]:
+    lines = header.blank_lines(base, page, dpi)
+    if not lines or rng.random() >= HEADER_CHANCE:
+        return []
+    out: list[StrayMark] = []
+    for i, (x, y, _, _) in enumerate(lines[:2]):
+        text = header.header_text(i, rng)
+        patch, px0, py0, box = handwriting.note_patch(
+            layer, rng, text, x + rng.uniform(1.0, 5.0), y - rng.uniform(0.5, 1.2), persona.hand
+        )
+        layer.merge(patch, px0, py0)
+        bx, by, bw, bh = (round(v, 1) for v in box)
+        out.append(StrayMark("header_note", (bx, by, bw, bh), text))
+    return out
 
 
 def _occupied(page: Page) -> list[Box]:

@@ -46,7 +46,7 @@ class FieldTruth:
 
 @dataclass
 class StrayMark:
-    kind: str  # "doodle" or "margin_note"
+    kind: str  # "doodle", "margin_note" or "header_note"
     box: tuple[float, float, float, float]  # x, y, w, h in template mm
     text: str = ""
 
