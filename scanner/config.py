@@ -1,0 +1,105 @@
+"""Every threshold the page reader uses, in one documented place.
+
+Distances are in millimetres and areas in square millimetres of the printed page (template
+units), so that they mean the same at any scan resolution; the reader converts them to pixels of
+the normalised page.  Ratios are plain numbers.  Change them here (or pass a modified copy with
+``dataclasses.replace``), never inline in the reading code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    # -- the normalised page --------------------------------------------------------------
+    normalised_dpi: float = 200.0  # resolution of the registered page and the blank references
+
+    # -- finding the page ----------------------------------------------------------------
+    detect_dpi: float = 150.0  # markers are searched in corner crops resampled to this
+    corner_search_mm: float = 45.0  # size of the square searched at each image corner
+    qr_dpi: float = 200.0  # the QR area is resampled to this before decoding
+    qr_margin_mm: float = 4.0  # extra margin around the template's QR box when cropping it
+    blank_dpi: float = 50.0  # blank pages are judged on a copy this coarse
+    blank_dark_fraction: float = 0.003  # a page with less dark area than this is blank
+    blank_ink_drop: float = 0.25  # ...counting pixels this share darker than the paper
+    blank_texture_dpi: float = 10.0  # ...or, at this resolution, shows no spot darker
+    blank_texture_range: float = 40.0  # ...than this many grey levels (speckle, paper texture)
+    blank_border_mm: float = 10.0  # the sheet's edges are ignored when judging a blank page
+    layout_dpi: float = 20.0  # resolution of the thumbnails compared to identify by layout
+    layout_min_score: float = 0.55  # correlation the best layout match must reach
+    layout_min_margin: float = 0.08  # ...and its lead over the next best page
+
+    # -- registration ------------------------------------------------------------------------
+    min_markers: int = 3  # fewer found markers: the page cannot be registered reliably
+    max_registration_error_mm: float = 0.8  # RMS residual of the marker fit above which to flag
+    reject_registration_error_mm: float = 3.0  # ...and above which the fit is not used at all
+    affine_tolerance_mm: float = 0.05  # perspective is fitted only when it lowers the RMS this much
+    min_scale: float = 0.85  # printer "fit to page" shrinks to ~90 %; below this is suspicious
+    max_scale: float = 1.06
+
+    # -- ink -----------------------------------------------------------------------------
+    ink_min_contrast: float = 0.12  # ink is at least this share darker than the page's paper...
+    ink_noise_factor: float = 6.0  # ...and at least this many noise deviations darker
+    reference_ink_level: int = 235  # blank-reference pixels darker than this are printed ink
+    reference_dilate_mm: float = 0.35  # printed ink is widened by this to absorb misregistration
+    streak_fraction: float = 0.8  # a column dark over this share of a field's crop is a streak
+    realign_search_mm: float = 1.5  # local re-alignment searches this far in every direction
+    realign_dpi: float = 50.0  # ...on crops resampled to this resolution
+    realign_min_score: float = 0.3  # below this correlation the local shift is not trusted
+
+    # -- check boxes (single / multiple) ----------------------------------------------------
+    box_overshoot_mm: float = 1.5  # ticks overshoot the box: ink this far around it also counts
+    box_outside_weight: float = 0.5  # ...with this weight relative to ink inside the box
+    box_outline_mm: float = 1.0  # a circle drawn along the box's outline is looked for this far out
+    box_label_pad_mm: float = 2.5  # a circled label: its area reaches this far above and below
+    box_label_weight: float = 0.5  # ...and counts with this weight
+    box_mark_mm2: float = 2.0  # evidence (weighted ink area) that makes a box marked
+    box_faint_mm2: float = 0.8  # evidence between this and box_mark_mm2 is unclear
+    box_relative: float = 0.4  # another box counts as marked when >= this × the strongest
+    box_heavy_fill: float = 0.6  # a box this full of ink is a fill or scribble: review
+    box_scribble_mm2: float = 15.0  # among several marks, one with this much evidence...
+    box_scribble_ratio: float = 3.0  # ...and this many times the next one's may be a cancellation
+
+    # -- likert rows -----------------------------------------------------------------------
+    likert_core_mm: float = 7.0  # half-width of the area around a digit that belongs to it
+    likert_inner_w_mm: float = 3.5  # the printed digit is looked for this far from the centre
+    likert_inner_h_mm: float = 3.5
+    likert_digit_centre: float = 0.5  # share of the digit's width/height that is its middle
+    likert_mark_mm2: float = 1.5  # ink that makes an option marked (circle ~15 mm², tick ~3 mm²)
+    likert_faint_mm2: float = 0.4  # ink between this and likert_mark_mm2 is unclear
+    likert_relative: float = 0.4  # another option counts as marked when >= this × the strongest
+    likert_strong_mm2: float = 5.0  # ...or when it has this much ink of its own anyway
+    likert_near_mm: float = 4.8  # ink this close to a digit (horizontally) is surely its own
+    likert_clear_ratio: float = 2.5  # best/second evidence above which a single mark is clear
+    likert_centre_tolerance: float = 0.35  # ink centre may stray this × option spacing from a digit
+    likert_between_share: float = 0.5  # ink between digits, against the mark's, that flags it
+    likert_circle_ring_mm2: float = 6.0  # ink around (not on) the digit that makes a circle
+    likert_sectors: int = 16  # directions around a digit checked for a circle's ink
+    likert_sector_min_px: int = 3  # ink pixels that make a direction count
+    likert_circle_cover: float = 0.7  # share of directions inked for a circle
+    likert_crossed_interior: float = 0.2  # share of the digit's middle inked to cross a circle out
+    likert_clean_interior: float = 0.05  # the most of it a clean new circle may ink
+    likert_crossed_ratio: float = 1.2  # a crossed circle holds at least this × the clean one's ink
+    likert_heavy_fill: float = 0.45  # an option area this full of ink is a scribble: review
+
+    # -- free text ---------------------------------------------------------------------------
+    text_inset_mm: float = 1.0  # the printed frame is ignored this far inside the field box
+    text_speck_mm: float = 0.5  # components smaller than this in both directions are specks
+    text_line_min_mm: float = 6.0  # horizontal residue at least this long and thin is a ruled line
+    text_line_max_mm: float = 0.5  # ...and at most this thick
+    text_written_mm2: float = 6.0  # ink that makes a text field written
+    text_blank_mm2: float = 2.0  # ink below this is blank; between is unclear
+    text_min_spread_mm: float = 4.0  # written ink spans at least this (width or height)
+
+    # -- rating line -----------------------------------------------------------------------
+    line_mark_mm2: float = 1.5  # ink that makes a mark on a rating line
+
+    # -- confidence ----------------------------------------------------------------------------
+    crop_margin_mm: float = 3.0  # margin around a field's box in the clerk's crop
+    corrected_min_confidence: float = 0.8  # a correction below this goes to review
+    layout_identity_confidence: float = 0.7  # identity confidence when matched by layout
+
+
+DEFAULT = ReaderConfig()

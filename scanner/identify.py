@@ -1,0 +1,173 @@
+"""Identification: which form version and page a scan is, from its QR code or its layout.
+
+The QR is decoded where the template says it is (a small upright crop through the registration,
+cheap and reliable); only when that fails is the whole scan searched, downscaled first, then at
+full resolution, then corner by corner, plain and lightly cleaned up.  A page whose QR cannot be
+read but whose marks were found is compared with every known page's blank reference.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from pyzbar import pyzbar
+from pyzbar.pyzbar import ZBarSymbol
+
+from forms.pageid import PageId, PageIdError
+from forms.template import Box
+from scanner.config import ReaderConfig
+from scanner.register import MM_PER_INCH, Registration, warp
+from scanner.templates import TemplateSet, thumbnail
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LayoutMatch:
+    version: str
+    page: int
+    score: float  # correlation with the blank reference
+    margin: float  # lead over the next best page
+
+
+def decode_payloads(image: np.ndarray) -> Iterator[str]:
+    """Every QR payload zbar finds in ``image``."""
+    for symbol in pyzbar.decode(image, symbols=[ZBarSymbol.QRCODE]):
+        yield symbol.data.decode("ascii", errors="replace")
+
+
+def _page_id(image: np.ndarray) -> PageId | None:
+    for payload in decode_payloads(image):
+        try:
+            return PageId.decode(payload)
+        except PageIdError:
+            log.debug("ignoring a QR code that is not a page ID: %.40r", payload)
+    return None
+
+
+def _variants(image: np.ndarray) -> Iterator[np.ndarray]:
+    """The image as is, then lightly blurred, then Otsu-thresholded (helps worn or noisy codes)."""
+    yield image
+    blurred = cv2.GaussianBlur(image, (3, 3), 0)
+    yield blurred
+    _, binary = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    yield binary
+
+
+def qr_at(
+    image: np.ndarray, registration: Registration, qr_box: Box, config: ReaderConfig
+) -> PageId | None:
+    """The page ID in the QR where the template puts it."""
+    x, y, w, h = qr_box
+    m = config.qr_margin_mm
+    crop = warp(image, registration, config.qr_dpi, (x - m, y - m, w + 2 * m, h + 2 * m))
+    for variant in _variants(crop):
+        found = _page_id(variant)
+        if found is not None:
+            return found
+    return None
+
+
+def qr_anywhere(image: np.ndarray, dpi: float, config: ReaderConfig) -> PageId | None:
+    """Search the whole scan: downscaled, full size, then each corner."""
+    scale = config.qr_dpi / dpi
+    if scale < 0.9:
+        small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        found = _page_id(small)
+        if found is not None:
+            return found
+    found = _page_id(image)
+    if found is not None:
+        return found
+    h, w = image.shape[:2]
+    side = min(h, w, round(config.corner_search_mm * 1.5 * dpi / MM_PER_INCH))
+    for y0 in (0, h - side):
+        for x0 in (0, w - side):
+            for variant in _variants(image[y0 : y0 + side, x0 : x0 + side]):
+                found = _page_id(variant)
+                if found is not None:
+                    return found
+    return None
+
+
+def is_blank(image: np.ndarray, dpi: float, config: ReaderConfig) -> bool:
+    """Nearly no ink at all (a blank back).  Judged on a coarse copy, where scanner noise and a
+    bilevel scan's speckle average out and show-through from the front stays light, inside the
+    paper: the scanner's dark background beyond the sheet's edges is trimmed off first."""
+    scale = min(1.0, config.blank_dpi / dpi)
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    paper = float(np.percentile(small[::2, ::2], 90))
+    dark = small < paper * (1.0 - config.blank_ink_drop)
+    dark = _trim_dark_edges(dark)
+    border = round(config.blank_border_mm * config.blank_dpi / MM_PER_INCH)
+    h, w = dark.shape
+    if h <= 2 * border or w <= 2 * border:
+        return False
+    inner = dark[border : h - border, border : w - border]
+    if float(inner.mean()) < config.blank_dark_fraction:
+        return True
+    return _featureless(small, config)
+
+
+def _featureless(small: np.ndarray, config: ReaderConfig) -> bool:
+    """Even texture and nothing else (a bilevel scan of bare paper can be all speckle): on a
+    very coarse copy no spot is much darker than the rest."""
+    scale = config.blank_texture_dpi / config.blank_dpi
+    coarse = cv2.resize(small, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    border = max(1, round(config.blank_border_mm * config.blank_texture_dpi / MM_PER_INCH))
+    h, w = coarse.shape
+    if h <= 4 * border or w <= 4 * border:
+        return False
+    inner = coarse[2 * border : h - 2 * border, 2 * border : w - 2 * border]
+    low, high = np.percentile(inner, (0.5, 99.5))
+    return float(high - low) < config.blank_texture_range
+
+
+def _trim_dark_edges(dark: np.ndarray) -> np.ndarray:
+    """``dark`` without the rows and columns at its edges that are mostly dark (the scanner's
+    background beside a skewed or shifted sheet)."""
+    rows = dark.mean(axis=1) > 0.5
+    cols = dark.mean(axis=0) > 0.5
+    top = int(np.argmin(rows)) if rows.any() else 0
+    bottom = len(rows) - int(np.argmin(rows[::-1])) if rows.any() else len(rows)
+    left = int(np.argmin(cols)) if cols.any() else 0
+    right = len(cols) - int(np.argmin(cols[::-1])) if cols.any() else len(cols)
+    return dark[top:bottom, left:right]
+
+
+def match_layout(
+    page: np.ndarray, templates: TemplateSet, config: ReaderConfig
+) -> LayoutMatch | None:
+    """The known page whose blank reference best correlates with the registered ``page``.
+
+    The QR and page-ID text areas are left out, since they differ between copies."""
+    thumb = thumbnail(page, templates.dpi, config.layout_dpi)
+    scores: list[tuple[float, str, int]] = []
+    for template, number in templates.pages():
+        reference = templates.reference(template.version, number).thumbnail
+        if reference.shape != thumb.shape:
+            continue
+        mask = np.ones_like(thumb)
+        s = config.layout_dpi / MM_PER_INCH
+        for bx, by, bw, bh in (template.page(number).qr, template.page(number).id_text):
+            mask[
+                int(by * s) : int((by + bh) * s) + 2,
+                max(0, int(bx * s) - 1) : int((bx + bw) * s) + 2,
+            ] = 0
+        a = thumb * mask
+        b = reference * mask
+        a = a - a[mask > 0].mean() * mask
+        b = b - b[mask > 0].mean() * mask
+        denominator = float(np.linalg.norm(a) * np.linalg.norm(b))
+        if denominator > 0:
+            scores.append((float((a * b).sum()) / denominator, template.version, number))
+    if not scores:
+        return None
+    scores.sort(reverse=True)
+    best, version, number = scores[0]
+    second = scores[1][0] if len(scores) > 1 else 0.0
+    return LayoutMatch(version=version, page=number, score=best, margin=best - second)

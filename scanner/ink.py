@@ -1,0 +1,185 @@
+"""Added ink: what the respondent put on the page, as opposed to what was printed.
+
+For one field at a time: crop the normalised scan and the blank reference around the field,
+re-align the crop by a few pixels against the printed outline (template matching on a coarse
+copy, sub-pixel peak), then keep pixels that are dark in the scan where the widened printed ink
+of the reference is white.  Darkness is judged relative to the page's own paper level, so light
+blue pen and pencil still count.  Specks (dust, noise) are removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from forms.template import Box
+from scanner.config import ReaderConfig
+from scanner.register import MM_PER_INCH
+from scanner.templates import PageReference
+
+_SPECK_KERNEL = np.ones((2, 2), np.uint8)
+
+
+@dataclass(frozen=True)
+class FieldInk:
+    """Added ink around one field, in normalised-page pixels of the template."""
+
+    mask: np.ndarray  # uint8 0/1
+    origin: tuple[int, int]  # template-pixel position (x, y) of mask[0, 0]
+    px_per_mm: float
+    shift: tuple[int, int]  # local re-alignment applied to the scan, pixels
+    dark: np.ndarray  # uint8 0/1: everything dark in the (re-aligned) scan, printed or added
+    printed: np.ndarray  # uint8 0/1: printed ink of the blank reference, not widened
+
+    def net_dark_mm2(self, box: Box) -> float:
+        """Dark area of the scan minus that of the blank form inside ``box``: ink added *on*
+        printed matter (a tick across a digit), which the widened reference hides from ``mask``.
+        Insensitive to small misregistration; print gain is cancelled by comparing options."""
+        x0, y0, x1, y1 = self.pixels(box)
+        scan = int(self.dark[y0:y1, x0:x1].sum())
+        blank = int(self.printed[y0:y1, x0:x1].sum())
+        return self.area_mm2(scan - blank)
+
+    def region(self, box: Box) -> np.ndarray:
+        """The mask inside ``box`` (template mm), clipped to the crop."""
+        x0, y0, x1, y1 = self.pixels(box)
+        return self.mask[y0:y1, x0:x1]
+
+    def pixels(self, box: Box) -> tuple[int, int, int, int]:
+        """``box`` as (x0, y0, x1, y1) indices into ``mask``."""
+        x, y, w, h = box
+        s = self.px_per_mm
+        ox, oy = self.origin
+        height, width = self.mask.shape
+        x0 = min(max(round(x * s) - ox, 0), width)
+        y0 = min(max(round(y * s) - oy, 0), height)
+        x1 = min(max(round((x + w) * s) - ox, 0), width)
+        y1 = min(max(round((y + h) * s) - oy, 0), height)
+        return x0, y0, x1, y1
+
+    def area_mm2(self, pixels: float) -> float:
+        return float(pixels) / (self.px_per_mm * self.px_per_mm)
+
+
+def page_ink_threshold(page: np.ndarray, config: ReaderConfig) -> int:
+    """Scan pixels darker than this are ink: below the page's own paper level by a margin that
+    is large enough to clear the paper's noise and texture, and no larger (pencil and light
+    blue pen are only a little darker than paper)."""
+    sample = page[::10, ::10].ravel()
+    median, paper = np.percentile(sample, (50, 90))
+    bare = sample[sample >= median]  # most of a page is paper: its upper half is surely paper
+    noise = 1.4826 * float(np.median(np.abs(bare - np.median(bare)))) if bare.size else 0.0
+    contrast = max(config.ink_min_contrast * float(paper), config.ink_noise_factor * noise)
+    return int(float(paper) - contrast)
+
+
+def _crop(image: np.ndarray, x0: int, y0: int, x1: int, y1: int, fill: int) -> np.ndarray:
+    """``image[y0:y1, x0:x1]``, padded with ``fill`` where it leaves the image."""
+    h, w = image.shape
+    if x0 >= 0 and y0 >= 0 and x1 <= w and y1 <= h:
+        return image[y0:y1, x0:x1]
+    out = np.full((y1 - y0, x1 - x0), fill, image.dtype)
+    sx0, sy0, sx1, sy1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if sx1 > sx0 and sy1 > sy0:
+        out[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = image[sy0:sy1, sx0:sx1]
+    return out
+
+
+def local_shift(
+    scan: np.ndarray, reference: np.ndarray, search: int, dpi: float, config: ReaderConfig
+) -> tuple[int, int]:
+    """The (dx, dy) in pixels that best aligns ``reference`` within ``scan`` (which is larger by
+    ``search`` pixels on every side), found on copies resampled to ``config.realign_dpi``."""
+    scale = min(1.0, config.realign_dpi / dpi)
+    small_scan = cv2.resize(scan, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small_ref = cv2.resize(reference, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    if (
+        small_ref.shape[0] >= small_scan.shape[0]
+        or small_ref.shape[1] >= small_scan.shape[1]
+        or float(small_ref.std()) < 1.0
+    ):
+        return 0, 0
+    result = cv2.matchTemplate(small_scan, small_ref, cv2.TM_CCOEFF_NORMED)
+    _, best, _, (bx, by) = cv2.minMaxLoc(result)
+    if not np.isfinite(best) or best < config.realign_min_score:
+        return 0, 0
+    fx = bx + _subpixel(result, by, bx, axis=1)
+    fy = by + _subpixel(result, by, bx, axis=0)
+    centre_x = (result.shape[1] - 1) / 2.0
+    centre_y = (result.shape[0] - 1) / 2.0
+    dx = round((fx - centre_x) / scale)
+    dy = round((fy - centre_y) / scale)
+    return max(-search, min(search, dx)), max(-search, min(search, dy))
+
+
+def _subpixel(result: np.ndarray, y: int, x: int, axis: int) -> float:
+    """Parabolic peak offset (-0.5..0.5) along one axis."""
+    if axis == 1:
+        if x == 0 or x == result.shape[1] - 1:
+            return 0.0
+        a, b, c = result[y, x - 1], result[y, x], result[y, x + 1]
+    else:
+        if y == 0 or y == result.shape[0] - 1:
+            return 0.0
+        a, b, c = result[y - 1, x], result[y, x], result[y + 1, x]
+    denominator = float(a - 2 * b + c)
+    if denominator >= 0:
+        return 0.0
+    return max(-0.5, min(0.5, 0.5 * float(a - c) / denominator))
+
+
+def added_ink(
+    page: np.ndarray,
+    reference: PageReference,
+    box: Box,
+    margin_mm: float,
+    threshold: int,
+    dpi: float,
+    config: ReaderConfig,
+    realign: bool = True,
+    clean: bool = True,
+) -> FieldInk:
+    """Added ink in ``box`` grown by ``margin_mm``, after local re-alignment; with ``clean``,
+    without specks of a pixel or two (text fields clean their own ink more thoroughly)."""
+    s = dpi / MM_PER_INCH
+    x, y, w, h = box
+    x0 = round((x - margin_mm) * s)
+    y0 = round((y - margin_mm) * s)
+    x1 = round((x + w + margin_mm) * s)
+    y1 = round((y + h + margin_mm) * s)
+    ref = _crop(reference.image, x0, y0, x1, y1, 255)
+    shift = (0, 0)
+    if realign:
+        search = max(1, round(config.realign_search_mm * s))
+        wide = _crop(page, x0 - search, y0 - search, x1 + search, y1 + search, 255)
+        shift = local_shift(wide, ref, search, dpi, config)
+    dx, dy = shift
+    scan = _crop(page, x0 + dx, y0 + dy, x1 + dx, y1 + dy, 255)
+    printed = _crop(reference.ink, x0, y0, x1, y1, 255)
+    dark = (scan < threshold).astype(np.uint8)
+    mask = dark & (printed == 0)
+    if clean and mask.any():
+        # Single pixels and hairlines are noise; pen strokes are several pixels wide.
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _SPECK_KERNEL)
+        mask = remove_streaks(mask, dark, config.streak_fraction)
+    bare = (ref < threshold).astype(np.uint8)
+    return FieldInk(mask=mask, origin=(x0, y0), px_per_mm=s, shift=shift, dark=dark, printed=bare)
+
+
+def remove_streaks(mask: np.ndarray, dark: np.ndarray, fraction: float) -> np.ndarray:
+    """``mask`` without straight lines running right across the crop, vertically or
+    horizontally: scanner streaks (dust on the feeder's glass), never a pen stroke.  A streak is
+    a column (or row) that is dark over ``fraction`` of the crop, printed parts included."""
+    h, w = dark.shape
+    columns = np.flatnonzero(dark.sum(axis=0) >= fraction * h) if h > 8 else np.empty(0, int)
+    rows = np.flatnonzero(dark.sum(axis=1) >= fraction * w) if w > 8 else np.empty(0, int)
+    if columns.size == 0 and rows.size == 0:
+        return mask
+    mask = mask.copy()
+    for c in columns:
+        mask[:, max(0, c - 1) : c + 2] = 0
+    for r in rows:
+        mask[max(0, r - 1) : r + 2, :] = 0
+    return mask

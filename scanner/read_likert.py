@@ -1,0 +1,250 @@
+"""Likert rows: one printed number in the row is circled, ticked, crossed or underlined.
+
+Each option owns the area around its digit (``likert_core_mm`` either side of its centre).  Ink in
+the digit's *interior* comes from ticks, crosses and slashes; ink *around* it from circles and
+underlines.  A large circle may spill into a neighbour's area, so options are compared within the
+row (best against second) and the centre of all the row's ink must sit near the chosen digit.
+A crossed-out circle next to a clean one is a correction; anything else unusual goes to review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from forms.template import Box, Field
+from scanner import outcome
+from scanner.config import ReaderConfig
+from scanner.ink import FieldInk
+from scanner.results import FieldResult, FieldStatus, Value
+
+
+@dataclass(frozen=True)
+class OptionInk:
+    value: str
+    centre_x: float  # mm
+    total_mm2: float  # added ink in the option's area
+    interior_mm2: float  # ...of which across the middle of the digit
+    interior_share: float  # share of the digit's middle covered by added ink
+    encircled: float  # share of directions around the digit with ink (a circle: nearly all)
+    near_mm2: float  # ink close to the digit (a neighbour's wide circle spills only farther out)
+    added_mm2: float  # added ink in the option's area as seen against the widened form
+    fill: float  # share of the option's area covered
+
+    @property
+    def ring_mm2(self) -> float:
+        return self.total_mm2 - self.interior_mm2
+
+
+def digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
+    """The middle of the printed digit (mm), found in the blank reference near the centre."""
+    x, y, w, h = option
+    cx, cy = x + w / 2, y + h / 2
+    iw, ih = config.likert_inner_w_mm, config.likert_inner_h_mm
+    search: Box = (cx - iw, cy - ih, 2 * iw, 2 * ih)
+    x0, y0, x1, y1 = ink.pixels(search)
+    printed = ink.printed[y0:y1, x0:x1]
+    cols = np.flatnonzero(printed.any(axis=0))
+    rows = np.flatnonzero(printed.any(axis=1))
+    if cols.size == 0 or rows.size == 0:
+        return search
+    s = ink.px_per_mm
+    left = (ink.origin[0] + x0 + cols[0]) / s
+    top = (ink.origin[1] + y0 + rows[0]) / s
+    width = (cols[-1] + 1 - cols[0]) / s
+    height = (rows[-1] + 1 - rows[0]) / s
+    # Only the middle of the digit: a tight circle grazes the digit's corners, a tick or a
+    # cross goes through its middle.
+    keep = config.likert_digit_centre
+    return (
+        left + width * (1 - keep) / 2,
+        top + height * (1 - keep) / 2,
+        width * keep,
+        height * keep,
+    )
+
+
+def measure_options(field: Field, ink: FieldInk, config: ReaderConfig) -> list[OptionInk]:
+    """Per option: ink around its digit (circles, underlines) and on it (ticks, crosses).
+
+    Ink on the digit is measured as the scan's dark area minus the blank form's inside the
+    digit's box, less the row's median of the same (print gain, blur and bilevel thresholding
+    thicken every digit alike)."""
+    raw = []
+    for option in field.options:
+        x, y, w, h = option.box
+        cx = x + w / 2
+        core = config.likert_core_mm
+        area: Box = (cx - core, y, 2 * core, h)
+        digit = digit_box(ink, option.box, config)
+        region = ink.region(area)
+        added = ink.area_mm2(float(region.sum()))
+        added_on_digit = ink.area_mm2(float(ink.region(digit).sum()))
+        net = ink.net_dark_mm2(digit)
+        fill = float(region.sum()) / region.size if region.size else 0.0
+        centre_area = digit[2] * digit[3]
+        around = _encircled(ink, area, digit, config) if added >= config.likert_faint_mm2 else 0.0
+        near_box: Box = (cx - config.likert_near_mm, y, 2 * config.likert_near_mm, h)
+        near = ink.area_mm2(float(ink.region(near_box).sum()))
+        raw.append((option.value, cx, added, added_on_digit, net, fill, centre_area, around, near))
+    baseline = float(np.median([r[4] for r in raw])) if raw else 0.0
+    out = []
+    for value, cx, added, added_on_digit, net, fill, centre_area, around, near in raw:
+        hidden = max(0.0, net - baseline - added_on_digit)  # ink on the printed strokes
+        out.append(
+            OptionInk(
+                value=value,
+                centre_x=cx,
+                total_mm2=added + hidden,
+                interior_mm2=added_on_digit + hidden,
+                interior_share=(added_on_digit + hidden) / max(centre_area, 1e-6),
+                fill=fill,
+                encircled=around,
+                near_mm2=near + hidden,
+                added_mm2=added,
+            )
+        )
+    return out
+
+
+def _encircled(ink: FieldInk, area: Box, digit: Box, config: ReaderConfig) -> float:
+    """Share of the directions (sectors seen from the digit's middle) in which there is ink
+    outside the digit's middle: near 1 for a circle, low for a tick, a cross or an underline."""
+    x0, y0, x1, y1 = ink.pixels(area)
+    ys, xs = np.nonzero(ink.mask[y0:y1, x0:x1])
+    if xs.size == 0:
+        return 0.0
+    s = ink.px_per_mm
+    dx, dy, dw, dh = digit
+    cx = (dx + dw / 2) * s - ink.origin[0] - x0
+    cy = (dy + dh / 2) * s - ink.origin[1] - y0
+    px, py = xs - cx, ys - cy
+    outside = (np.abs(px) > dw * s / 2) | (np.abs(py) > dh * s / 2)
+    if not outside.any():
+        return 0.0
+    sectors = config.likert_sectors
+    angles = np.arctan2(py[outside], px[outside])
+    bins = ((angles + np.pi) / (2 * np.pi) * sectors).astype(np.int64) % sectors
+    counts = np.bincount(bins, minlength=sectors)
+    return float((counts >= config.likert_sector_min_px).sum()) / sectors
+
+
+def ink_centre_x(field: Field, ink: FieldInk) -> float | None:
+    """Horizontal centre of mass (mm) of the added ink across the options."""
+    first, last = field.options[0].box, field.options[-1].box
+    span: Box = (first[0], first[1], last[0] + last[2] - first[0], first[3])
+    x0, _, _, _ = ink.pixels(span)
+    region = ink.region(span)
+    columns = region.sum(axis=0, dtype=np.float64)
+    weight = float(columns.sum())
+    if weight <= 0:
+        return None
+    centre_px = float((columns * np.arange(columns.size)).sum()) / weight
+    return (centre_px + x0 + ink.origin[0]) / ink.px_per_mm
+
+
+def _crossed_circle(o: OptionInk, config: ReaderConfig) -> bool:
+    return _circle(o, config) and o.interior_share >= config.likert_crossed_interior
+
+
+def _circle(o: OptionInk, config: ReaderConfig) -> bool:
+    return o.ring_mm2 >= config.likert_circle_ring_mm2 and o.encircled >= config.likert_circle_cover
+
+
+def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
+    options = measure_options(field, ink, config)
+    scores = {o.value: o.total_mm2 for o in options}
+
+    def done(status: FieldStatus, value: Value, conf: float, reason: str) -> FieldResult:
+        return outcome.result(field, status, value, conf, reason, crop, scores, config)
+
+    if not options:
+        return done(FieldStatus.UNREADABLE, None, 0.0, outcome.UNSUPPORTED)
+    # The strongest option by all its ink; the others by the ink close to their digits, so
+    # that a wide circle spilling into a neighbour's area does not make a second answer.
+    best = max(options, key=lambda o: o.total_mm2)
+    others = [o for o in options if o is not best]
+    second = max((o.near_mm2 for o in others), default=0.0)
+    marked = [best] if best.total_mm2 >= config.likert_mark_mm2 else []
+    marked += [
+        o
+        for o in others
+        if o.near_mm2 >= config.likert_mark_mm2
+        and (
+            o.near_mm2 >= config.likert_relative * best.total_mm2
+            or o.near_mm2 >= config.likert_strong_mm2
+        )
+    ]
+    marked.sort(key=lambda o: options.index(o))
+    doubtful = [
+        o
+        for o in options
+        if o not in marked
+        and (o.near_mm2 if o is not best else o.total_mm2) >= config.likert_faint_mm2
+    ]
+
+    gap = _between_mm2(field, ink, options)
+    if not marked:
+        if gap >= config.likert_mark_mm2:
+            return done(FieldStatus.AMBIGUOUS, None, 0.4, outcome.BETWEEN)
+        if doubtful:
+            return done(FieldStatus.AMBIGUOUS, None, 0.4, outcome.FAINT)
+        conf = outcome.margin_confidence(
+            2 * config.likert_mark_mm2, best.total_mm2, config.likert_mark_mm2
+        )
+        return done(FieldStatus.EMPTY, None, conf, outcome.EMPTY)
+
+    if any(o.fill >= config.likert_heavy_fill for o in marked):
+        return done(FieldStatus.AMBIGUOUS, sorted(o.value for o in marked), 0.3, outcome.HEAVY)
+
+    if len(marked) == 1:
+        mark = marked[0]
+        if _crossed_circle(mark, config):
+            # A circle crossed out and nothing else: cancelled, or emphasised? A person decides.
+            return done(FieldStatus.AMBIGUOUS, mark.value, 0.4, outcome.UNCLEAR)
+        spacing = _spacing(field)
+        centre = ink_centre_x(field, ink)
+        if (
+            centre is not None
+            and abs(centre - mark.centre_x) > config.likert_centre_tolerance * spacing
+        ):
+            return done(FieldStatus.AMBIGUOUS, mark.value, 0.4, outcome.BETWEEN)
+        if gap >= config.likert_between_share * mark.total_mm2:
+            return done(FieldStatus.AMBIGUOUS, mark.value, 0.4, outcome.BETWEEN)
+        ratio = mark.total_mm2 / max(second, 1e-6)
+        if ratio < config.likert_clear_ratio or second >= config.likert_mark_mm2:
+            # A weaker mark of its own beside the answer: a stray tick, or a second answer?
+            return done(FieldStatus.AMBIGUOUS, mark.value, 0.45, outcome.UNCLEAR)
+        strength = outcome.margin_confidence(mark.total_mm2, second, config.likert_mark_mm2)
+        clarity = min(1.0, ratio / (2 * config.likert_clear_ratio))
+        return done(FieldStatus.OK, mark.value, min(strength, 0.5 + 0.5 * clarity), outcome.OK)
+
+    if len(marked) == 2:
+        a, b = marked
+        for crossed, new in ((a, b), (b, a)):
+            if (
+                _crossed_circle(crossed, config)
+                and not _crossed_circle(new, config)
+                and crossed.total_mm2 >= config.likert_crossed_ratio * new.total_mm2
+            ):
+                clean = new.interior_share <= config.likert_clean_interior and _circle(new, config)
+                if clean:
+                    return done(FieldStatus.CORRECTED, new.value, 0.85, outcome.CORRECTED)
+                return done(FieldStatus.CORRECTED, new.value, 0.6, outcome.CORRECTED_UNSURE)
+    return done(FieldStatus.MULTIPLE, sorted(o.value for o in marked), 0.9, outcome.MULTIPLE)
+
+
+def _between_mm2(field: Field, ink: FieldInk, options: list[OptionInk]) -> float:
+    """Added ink in the row that lies in none of the options' areas (between the digits)."""
+    first, last = field.options[0].box, field.options[-1].box
+    span: Box = (first[0], first[1], last[0] + last[2] - first[0], first[3])
+    row = ink.area_mm2(float(ink.region(span).sum()))
+    return max(0.0, row - sum(o.added_mm2 for o in options))
+
+
+def _spacing(field: Field) -> float:
+    if len(field.options) < 2:
+        return field.box[2]
+    first, second = field.options[0].box, field.options[1].box
+    return abs(second[0] - first[0])
