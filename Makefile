@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck pytest bench clean
+.PHONY: setup demo test lint typecheck pytest bench samples-batch clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,10 @@ test: lint typecheck pytest
 
 bench: setup
 	$(PY) benchmarks/run_all.py
+
+# The small filled-scan batch bundled for the demo (deterministic; rerun after changing the seed form).
+samples-batch: setup
+	$(PY) -m samples.bundle
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

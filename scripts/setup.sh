@@ -4,7 +4,7 @@
 set -euo pipefail
 venv="${1:-.venv}"
 
-apt_packages=(libzbar0 poppler-utils chromium fonts-dejavu-core)
+apt_packages=(libzbar0 poppler-utils chromium fonts-dejavu-core fonts-sjfonts fonts-tomsontalks fonts-breip fonts-tlwg-purisa-ttf)
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
   for p in "${apt_packages[@]}"; do

@@ -1,0 +1,67 @@
+"""``palaute samples fill``: filled, scanned questionnaires with ground truth, for testing the reader."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from palaute.i18n import t
+
+FORMATS = ("pdf-jpeg", "pdf-g4", "tiff-g4", "images")
+PROFILES = ("default", "clean", "harsh", "none")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "samples", help=t("samples.help"), description=t("samples.description")
+    )
+    sub = parser.add_subparsers(dest="samples_command", metavar="COMMAND")
+    fill = sub.add_parser(
+        "fill", help=t("samples.fill_help"), description=t("samples.fill_description")
+    )
+    fill.add_argument("form", type=Path, metavar="FORM.pdf", help=t("samples.form_help"))
+    fill.add_argument(
+        "--respondents", "-n", type=int, default=10, help=t("samples.respondents_help")
+    )
+    fill.add_argument("--seed", "-s", type=int, default=1, help=t("samples.seed_help"))
+    fill.add_argument(
+        "-o", "--out", type=Path, required=True, metavar="DIR", help=t("samples.out_help")
+    )
+    fill.add_argument(
+        "--format", choices=FORMATS, default="pdf-jpeg", help=t("samples.format_help")
+    )
+    fill.add_argument("--dpi", type=int, default=200, help=t("samples.dpi_help"))
+    fill.add_argument(
+        "--profile", choices=PROFILES, default="default", help=t("samples.profile_help")
+    )
+    fill.set_defaults(handler=_fill)
+    parser.set_defaults(handler=lambda args: _usage(parser))
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _fill(args: argparse.Namespace) -> int:
+    import time
+
+    from samples.generate import generate
+
+    start = time.monotonic()
+    truth = generate(
+        args.form, args.out, args.respondents, args.seed, args.format, args.profile, args.dpi
+    )
+    seconds = time.monotonic() - start
+    print(
+        t(
+            "samples.done",
+            pages=len(truth.pages),
+            respondents=len(truth.respondents),
+            out=str(args.out),
+            files=", ".join(truth.files[:3]) + (" ..." if len(truth.files) > 3 else ""),
+            seconds=f"{seconds:.1f}",
+        )
+    )
+    return 0
