@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from forms.layout import FormLayout, layout_form
+from forms.kinds import layout_document, load_document
+from forms.layout import FormLayout
 from forms.render import render_pdf_bytes, template_path_for, write_atomically
-from forms.spec import load_spec
 from forms.template import Template
 
 
@@ -21,8 +21,8 @@ class Printed:
 
 
 def build(spec_path: Path) -> FormLayout:
-    """Validate and lay out a spec (no drawing)."""
-    return layout_form(load_spec(spec_path))
+    """Validate and lay out a spec of any kind (no drawing)."""
+    return layout_document(load_document(spec_path))
 
 
 def print_form(

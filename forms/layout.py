@@ -16,6 +16,7 @@ from typing import Literal
 
 from forms import fonts
 from forms.geometry import DEFAULT_STYLE, Style
+from forms.shapes import RGB, Circle, Fill, Frame, IdPlacement, Marker, Polyline
 from forms.spec import (
     ChoiceQuestion,
     FollowUp,
@@ -23,6 +24,7 @@ from forms.spec import (
     Heading,
     Instruction,
     LikertQuestion,
+    MethodSpec,
     PageBreak,
     TextQuestion,
 )
@@ -43,6 +45,7 @@ class Text:
     italic: bool = False
     align: Align = "left"
     grey: float = 0.0  # 0 black ... 1 white
+    colour: RGB | None = None  # overrides grey when set
 
     def box(self) -> Box:
         width = fonts.width_mm(self.text, self.size, self.bold, self.italic)
@@ -91,7 +94,7 @@ class Line:
         return replace(self, y1=self.y1 + dy, y2=self.y2 + dy)
 
 
-Primitive = Text | Rect | Line
+Primitive = Text | Rect | Line | Fill | Frame | Circle | Polyline | Marker
 
 
 @dataclass
@@ -111,11 +114,16 @@ class PageLayout:
     number: int
     prims: tuple[Primitive, ...]
     fields: tuple[Field, ...]
+    # None: the style's four corner marks and one page ID at the style's QR box (questionnaires,
+    # posters).  Otherwise exactly these: feedback cards carry marks and an ID per card, and the
+    # flyer none at all.
+    marks: tuple[Mark, ...] | None = None
+    ids: tuple[IdPlacement, ...] | None = None
 
 
 @dataclass(frozen=True)
 class FormLayout:
-    spec: FormSpec
+    spec: FormSpec | MethodSpec
     style: Style
     pages: tuple[PageLayout, ...]
     template: Template

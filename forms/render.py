@@ -23,8 +23,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from forms import fonts
 from forms.geometry import Style
-from forms.layout import FormLayout, Line, Primitive, Rect, Text
+from forms.layout import FormLayout, Line, PageLayout, Primitive, Rect, Text
 from forms.pageid import PageId
+from forms.shapes import Circle, Fill, Frame, IdPlacement, Marker, Polyline
 from forms.template import ARUCO_DICTIONARY, Template, TemplateError
 from palaute.errors import InputError
 
@@ -64,7 +65,10 @@ class _Page:
     def primitive(self, p: Primitive) -> None:
         c = self.c
         if isinstance(p, Text):
-            c.setFillGray(p.grey)
+            if p.colour is not None:
+                c.setFillColorRGB(*p.colour)
+            else:
+                c.setFillGray(p.grey)
             c.setFont(fonts.font_name(p.bold, p.italic), p.size)
             draw = {
                 "left": c.drawString,
@@ -80,6 +84,50 @@ class _Page:
             c.setStrokeGray(p.grey)
             c.setLineWidth(p.line_pt)
             c.line(p.x1 * MM, self.y(p.y1), p.x2 * MM, self.y(p.y2))
+        else:
+            self.shape(p)
+
+    def shape(self, p: Fill | Frame | Circle | Polyline | Marker) -> None:
+        c = self.c
+        if isinstance(p, Fill):
+            c.setFillColorRGB(*p.colour)
+            c.roundRect(
+                p.x * MM, self.y(p.y + p.h), p.w * MM, p.h * MM, p.radius * MM, stroke=0, fill=1
+            )
+        elif isinstance(p, Frame):
+            c.setStrokeColorRGB(*p.colour)
+            c.setLineWidth(p.line_pt)
+            c.roundRect(
+                p.x * MM, self.y(p.y + p.h), p.w * MM, p.h * MM, p.radius * MM, stroke=1, fill=0
+            )
+        elif isinstance(p, Circle):
+            if p.fill is not None:
+                c.setFillColorRGB(*p.fill)
+            if p.stroke is not None:
+                c.setStrokeColorRGB(*p.stroke)
+                c.setLineWidth(p.line_pt)
+            c.circle(
+                p.cx * MM,
+                self.y(p.cy),
+                p.r * MM,
+                stroke=int(p.stroke is not None),
+                fill=int(p.fill is not None),
+            )
+        elif isinstance(p, Polyline):
+            c.setStrokeColorRGB(*p.colour)
+            c.setLineWidth(p.line_pt)
+            c.setLineCap(1)
+            c.setLineJoin(1)
+            path = c.beginPath()
+            (x0, y0), *rest = p.points
+            path.moveTo(x0 * MM, self.y(y0))
+            for x, y in rest:
+                path.lineTo(x * MM, self.y(y))
+            c.drawPath(path, stroke=1, fill=0)
+            c.setLineCap(0)
+            c.setLineJoin(0)
+        elif isinstance(p, Marker):
+            self.cells(p.x, p.y, p.size / 6, aruco_bits(p.id))
 
     def cells(
         self, x: float, y: float, cell: float, bits: list[list[bool]] | tuple[tuple[bool, ...], ...]
@@ -106,9 +154,14 @@ class _Page:
                     col += 1
         c.drawPath(path, stroke=0, fill=1)
 
-    def marks(self, style: Style) -> None:
-        for marker_id, (x, y, w, _) in enumerate(style.mark_boxes()):
-            self.cells(x, y, w / 6, aruco_bits(marker_id))
+    def marks(self, style: Style, page: PageLayout) -> None:
+        if page.marks is None:
+            for marker_id, (x, y, w, _) in enumerate(style.mark_boxes()):
+                self.cells(x, y, w / 6, aruco_bits(marker_id))
+        else:
+            for mark in page.marks:
+                x, y, w, _ = mark.box
+                self.cells(x, y, w / 6, aruco_bits(mark.id))
 
     def page_id(self, style: Style, pid: PageId) -> None:
         x, y, _, _ = style.qr_box()
@@ -116,6 +169,16 @@ class _Page:
         tx, ty, tw, th = style.id_text_box()
         self.c.setFillGray(0.25)
         self.c.setFont(fonts.font_name(), style.page_id_pt)
+        self.c.drawRightString((tx + tw) * MM, self.y(ty + th - 0.6), pid.human())
+
+    def placed_id(self, placement: IdPlacement, pid: PageId) -> None:
+        """A page ID at a given box (feedback cards: one per card)."""
+        matrix = qr_matrix(pid.encode())
+        x, y, w, _ = placement.qr
+        self.cells(x, y, w / len(matrix), matrix)
+        tx, ty, tw, th = placement.text
+        self.c.setFillGray(0.25)
+        self.c.setFont(fonts.font_name(), placement.text_pt)
         self.c.drawRightString((tx + tw) * MM, self.y(ty + th - 0.6), pid.human())
 
 
@@ -145,7 +208,7 @@ def render_pdf_bytes(
         # The static part of each page, drawn once and placed on every copy.
         canvas.beginForm(f"p{page.number}")
         drawer = _Page(canvas, style.page_height)
-        drawer.marks(style)
+        drawer.marks(style, page)
         for prim in page.prims:
             drawer.primitive(prim)
         canvas.endForm()
@@ -153,9 +216,12 @@ def render_pdf_bytes(
         serial = first_serial + copy if serials else None
         for page in layout.pages:
             canvas.doForm(f"p{page.number}")
-            _Page(canvas, style.page_height).page_id(
-                style, PageId(template.version, page.number, serial)
-            )
+            drawer = _Page(canvas, style.page_height)
+            if page.ids is None:
+                drawer.page_id(style, PageId(template.version, page.number, serial))
+            else:
+                for placement in page.ids:
+                    drawer.placed_id(placement, PageId(template.version, placement.page, serial))
             canvas.showPage()
         if progress is not None:
             progress(len(layout.pages))
