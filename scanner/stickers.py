@@ -1,0 +1,571 @@
+"""Counting coloured stickers and tally marks on a photographed statement poster.
+
+A poster (forms/kinds/poster.py) has four ArUco marks, a QR page ID and big zones (template fields
+of kind ``zone``).  Clients stick round coloured stickers in the zones, or draw short strokes.
+From a phone photo or a colour scan this module:
+
+1. finds the marks and fits a homography from the photo to the poster (``locate``);
+2. reads the page ID from the QR, warped at high resolution from the photo;
+3. warps the poster to template coordinates and flattens the lighting (each channel divided by
+   its local paper white, so brightness gradients and colour casts cancel);
+4. in each zone, classifies pixels by colour in HSV (green, yellow, red, blue, or "other"),
+   finds blobs per colour and turns each blob's area into a number of stickers, in units of one
+   sticker's area (the median of the round, single-looking blobs, or the expected size);
+5. checks each count: blobs of an odd size or shape, touching stickers whose distance-transform
+   peaks disagree with their area, and blobs of an in-between colour are flagged, never guessed;
+6. counts tally marks (short dark strokes) in each zone, flagging groups it cannot separate.
+
+Every threshold lives in ``StickerConfig`` below.  Results are small frozen records holding counts,
+a confidence, a flag and a reason (a catalogue key in palaute/locale/*/methods.json).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from pyzbar import pyzbar
+
+from forms.pageid import PageId, PageIdError
+from forms.template import ARUCO_DICTIONARY, Box, Field, Page, Template
+from palaute.errors import InputError
+
+log = logging.getLogger(__name__)
+
+STICKER_COLOURS: tuple[str, ...] = ("green", "yellow", "red", "blue")
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class StickerConfig:
+    """Every threshold of sticker and tally counting, in one place.
+
+    Lengths are millimetres on the poster; hues are OpenCV's 0-180 scale; saturation and value
+    0-255 after the lighting is flattened.
+    """
+
+    # The poster is warped to template coordinates at this resolution.
+    px_per_mm: float = 3.0
+    # The QR is warped separately, sharper, to be decoded.
+    qr_px_per_mm: float = 8.0
+    # Expected sticker diameter; used when too few round single stickers are seen to measure it.
+    sticker_mm: float = 19.0
+    # Single stickers that set the unit: at least this many round blobs are needed...
+    min_unit_samples: int = 3
+    # ...and a blob counts as round and single when both of these hold.
+    round_circularity: float = 0.80  # 4*pi*area / perimeter**2
+    round_solidity: float = 0.93  # area / convex hull area
+    # Lighting: each channel is divided by its local maximum over this window (> a sticker).
+    lighting_window_mm: float = 40.0
+    # A pixel is coloured when saturated and bright enough.
+    min_saturation: int = 90
+    min_value: int = 70
+    # Hue ranges of each sticker colour; hues in none of them are "other" (orange, purple...).
+    hues: dict[str, tuple[tuple[int, int], ...]] = field(
+        default_factory=lambda: {
+            "red": ((0, 8), (166, 180)),
+            "yellow": ((18, 37),),
+            "green": ((42, 88),),
+            "blue": ((96, 132),),
+        }
+    )
+    # Zones are read inside their box shrunk by this much (keeps the printed frame out).
+    zone_inset_mm: float = 1.0
+    # Blobs smaller than this share of one sticker are specks and are ignored...
+    speck_fraction: float = 0.25
+    # ...and a blob whose area is this far from a whole number of stickers is flagged.
+    area_tolerance: float = 0.30
+    # A blob touching the zone's edge may be a sticker half outside: flagged when its area is off.
+    edge_margin_mm: float = 1.5
+    # Distance-transform peaks: a peak is a sticker centre when its distance to the background is
+    # at least this share of one sticker's radius.
+    peak_fraction: float = 0.55
+    # "Other"-coloured blobs larger than this share of a sticker flag the zone (ambiguous colour).
+    other_fraction: float = 0.35
+    # Tally marks: dark ink (grey below this after flattening), not on a coloured sticker.
+    ink_threshold: int = 120
+    stroke_min_mm: float = 6.0  # a stroke is at least this long...
+    stroke_max_mm: float = 60.0  # ...and at most this long...
+    stroke_max_width_mm: float = 3.5  # ...and at most this wide on average.
+    ink_speck_mm2: float = 3.0  # ink blobs smaller than this are dirt
+    # Confidence given to a flagged count.
+    flagged_confidence: float = 0.4
+
+
+DEFAULT_CONFIG = StickerConfig()
+
+
+def reason(key: str) -> str:
+    """A reason key (palaute/locale/*/methods.json); named so the catalogue test finds it."""
+    return key
+
+
+@dataclass(frozen=True)
+class Blob:
+    """One connected blob of one colour in a zone."""
+
+    colour: str
+    centre: tuple[float, float]  # template millimetres
+    area_units: float  # area in units of one sticker
+    count: int  # stickers it is taken to be
+    reason: str  # "" when sure
+
+
+@dataclass(frozen=True)
+class StickerCount:
+    field_id: str
+    colour: str
+    count: int
+    confidence: float
+    flagged: bool
+    reason: str  # "" when sure
+
+
+@dataclass(frozen=True)
+class TallyCount:
+    field_id: str
+    count: int
+    confidence: float
+    flagged: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ZoneReading:
+    field_id: str
+    question: str
+    colour: str | None  # the zone's own colour (template), e.g. green for "samaa mieltä"
+    stickers: tuple[StickerCount, ...]  # one per sticker colour, zeros included
+    tally: TallyCount
+    blobs: tuple[Blob, ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        return self.tally.flagged or any(s.flagged for s in self.stickers)
+
+    def count(self, colour: str) -> int:
+        return next(s.count for s in self.stickers if s.colour == colour)
+
+    @property
+    def total(self) -> int:
+        return sum(s.count for s in self.stickers)
+
+
+@dataclass(frozen=True)
+class PosterReading:
+    page: int
+    serial: int | None
+    registration_error_mm: float
+    zones: tuple[ZoneReading, ...]
+    flagged: bool
+    reason: str  # "" when nothing is flagged; otherwise the first zone's reason
+
+    def zone(self, field_id: str) -> ZoneReading:
+        return next(z for z in self.zones if z.field_id == field_id)
+
+
+# -- registration ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Located:
+    homography: np.ndarray  # photo pixels -> template millimetres
+    error_mm: float  # RMS residual of the mark corners
+    marks_found: int
+
+
+def _detector() -> cv2.aruco.ArucoDetector:
+    dictionary = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, ARUCO_DICTIONARY))
+    params = cv2.aruco.DetectorParameters()
+    params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
+    return cv2.aruco.ArucoDetector(dictionary, params)
+
+
+def locate(image: np.ndarray, page: Page) -> Located:
+    """Homography from the photo to the page's template millimetres, from its corner marks.
+
+    Three of the four marks are enough (twelve corners); fewer raise InputError.
+    """
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    corners, ids, _ = _detector().detectMarkers(grey)
+    boxes = {m.id: m.box for m in page.marks}
+    src: list[np.ndarray] = []
+    dst: list[list[float]] = []
+    seen: set[int] = set()
+    if ids is not None:
+        for marker, marker_id in zip(corners, ids.ravel(), strict=True):
+            mid = int(marker_id)
+            if mid not in boxes or mid in seen:
+                continue
+            seen.add(mid)
+            x, y, w, h = boxes[mid]
+            src.append(marker.reshape(4, 2))
+            dst += [[x, y], [x + w, y], [x + w, y + h], [x, y + h]]
+    if len(seen) < 3:
+        raise InputError("stickers.no_marks", found=len(seen))
+    src_pts = np.concatenate(src).astype(np.float64)
+    dst_pts = np.asarray(dst, dtype=np.float64)
+    homography, _ = cv2.findHomography(src_pts, dst_pts, 0)
+    if homography is None:
+        raise InputError("stickers.no_marks", found=len(seen))
+    projected = cv2.perspectiveTransform(src_pts.reshape(-1, 1, 2), homography).reshape(-1, 2)
+    error = float(np.sqrt(np.mean(np.sum((projected - dst_pts) ** 2, axis=1))))
+    return Located(homography, error, len(seen))
+
+
+def _scaled(
+    homography: np.ndarray, scale: float, origin: tuple[float, float] = (0, 0)
+) -> np.ndarray:
+    """Photo pixels -> pixels of a warp at ``scale`` px/mm whose top-left is ``origin`` (mm)."""
+    t = np.array([[scale, 0, -origin[0] * scale], [0, scale, -origin[1] * scale], [0, 0, 1]])
+    return t @ homography
+
+
+def read_page_id(
+    image: np.ndarray, page: Page, located: Located, config: StickerConfig
+) -> PageId | None:
+    """The page ID from the QR, warped sharp from the photo (or found anywhere in it)."""
+    x, y, w, h = page.qr
+    pad = w * 0.3
+    origin = (x - pad, y - pad)
+    size = (round((w + 2 * pad) * config.qr_px_per_mm), round((h + 2 * pad) * config.qr_px_per_mm))
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    warped = cv2.warpPerspective(
+        grey,
+        _scaled(located.homography, config.qr_px_per_mm, origin),
+        size,
+        flags=cv2.INTER_LINEAR,
+        borderValue=255,
+    )
+    for candidate in (warped, grey):
+        for code in pyzbar.decode(candidate, symbols=[pyzbar.ZBarSymbol.QRCODE]):
+            try:
+                return PageId.decode(code.data)
+            except PageIdError:
+                continue
+    return None
+
+
+def warp_poster(
+    image: np.ndarray, template: Template, located: Located, config: StickerConfig
+) -> np.ndarray:
+    """The poster in template coordinates at ``config.px_per_mm``, lighting flattened (BGR)."""
+    size = (
+        round(template.page_width * config.px_per_mm),
+        round(template.page_height * config.px_per_mm),
+    )
+    warped = cv2.warpPerspective(
+        image,
+        _scaled(located.homography, config.px_per_mm),
+        size,
+        flags=cv2.INTER_AREA,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    return flatten_lighting(warped, config)
+
+
+def flatten_lighting(image: np.ndarray, config: StickerConfig) -> np.ndarray:
+    """Divide each channel by its local paper white: gradients and colour casts cancel."""
+    k = max(3, int(config.lighting_window_mm * config.px_per_mm) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    out = np.empty_like(image)
+    for c in range(image.shape[2]):
+        channel = image[:, :, c]
+        white = cv2.dilate(channel, kernel)
+        white = cv2.blur(white, (k, k)).astype(np.float32)
+        out[:, :, c] = np.clip(channel.astype(np.float32) * 255.0 / np.maximum(white, 1.0), 0, 255)
+    return out
+
+
+# -- counting ----------------------------------------------------------------------------------
+
+
+def classify_colours(bgr: np.ndarray, config: StickerConfig) -> dict[str, np.ndarray]:
+    """A boolean mask per sticker colour, plus ``other`` for coloured pixels of no known hue."""
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
+    coloured = (sat >= config.min_saturation) & (val >= config.min_value)
+    masks: dict[str, np.ndarray] = {}
+    known = np.zeros_like(coloured)
+    for colour in STICKER_COLOURS:
+        m = np.zeros_like(coloured)
+        for lo, hi in config.hues[colour]:
+            m |= (hue >= lo) & (hue <= hi)
+        m &= coloured
+        masks[colour] = m
+        known |= m
+    masks[OTHER] = coloured & ~known
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+    for colour, m in masks.items():
+        masks[colour] = cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
+    return masks
+
+
+@dataclass(frozen=True)
+class _Shape:
+    area: float
+    circularity: float
+    solidity: float
+    peaks: int
+    touches_edge: bool
+    centre: tuple[float, float]  # pixels in the zone crop
+
+
+def _shapes(
+    mask: np.ndarray, unit_radius_px: float, config: StickerConfig, margin_px: int
+) -> list[_Shape]:
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=8
+    )
+    shapes: list[_Shape] = []
+    height, width = mask.shape
+    for i in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        blob = (labels[y : y + h, x : x + w] == i).astype(np.uint8)
+        contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+        contour = max(contours, key=cv2.contourArea)
+        perimeter = cv2.arcLength(contour, True)
+        hull = cv2.contourArea(cv2.convexHull(contour))
+        circularity = 4 * math.pi * area / perimeter**2 if perimeter > 0 else 0.0
+        solidity = area / hull if hull > 0 else 0.0
+        edge = (
+            x <= margin_px
+            or y <= margin_px
+            or x + w >= width - margin_px
+            or y + h >= height - margin_px
+        )
+        shapes.append(
+            _Shape(
+                float(area),
+                circularity,
+                solidity,
+                _peaks(blob, unit_radius_px, config),
+                edge,
+                (float(centroids[i][0]), float(centroids[i][1])),
+            )
+        )
+    return shapes
+
+
+def _peaks(blob: np.ndarray, unit_radius_px: float, config: StickerConfig) -> int:
+    """Sticker centres in a blob: distance-transform maxima far enough inside and apart."""
+    padded = cv2.copyMakeBorder(blob, 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=0)
+    dist = cv2.distanceTransform(padded, cv2.DIST_L2, 5)
+    floor = config.peak_fraction * unit_radius_px
+    if dist.max() < floor:
+        return 0
+    k = max(3, int(unit_radius_px * 0.9) | 1)
+    local_max = cv2.dilate(dist, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    peaks = ((dist >= local_max - 1e-3) & (dist >= floor)).astype(np.uint8)
+    n, _ = cv2.connectedComponents(peaks, connectivity=8)
+    return n - 1
+
+
+def _unit_area(shapes: list[_Shape], config: StickerConfig) -> float:
+    expected = math.pi * (config.sticker_mm * config.px_per_mm / 2) ** 2
+    round_ones = [
+        s.area
+        for s in shapes
+        if s.circularity >= config.round_circularity
+        and s.solidity >= config.round_solidity
+        and not s.touches_edge
+        and s.area >= config.speck_fraction * expected
+    ]
+    if len(round_ones) >= config.min_unit_samples:
+        return float(np.median(round_ones))
+    return expected
+
+
+def _blob_count(shape: _Shape, unit: float, config: StickerConfig) -> tuple[int, str]:
+    ratio = shape.area / unit
+    n = max(1, round(ratio))
+    if abs(ratio - n) > config.area_tolerance:
+        return n, reason("stickers.odd_size")
+    if n == 1:
+        if (
+            shape.circularity < config.round_circularity * 0.85
+            or shape.solidity < config.round_solidity * 0.95
+        ):
+            return n, reason("stickers.odd_shape")
+        return n, ""
+    if shape.peaks != n:
+        return n, reason("stickers.touching_unsure")
+    return n, ""
+
+
+def count_stickers_in(
+    zone_bgr: np.ndarray, field_id: str, origin_mm: tuple[float, float], config: StickerConfig
+) -> tuple[tuple[StickerCount, ...], tuple[Blob, ...], np.ndarray]:
+    """Stickers of each colour in one zone crop (lighting already flattened).
+
+    Returns the counts, the blobs, and the mask of coloured pixels (for the tally counter).
+    """
+    masks = classify_colours(zone_bgr, config)
+    ppm = config.px_per_mm
+    expected_radius = config.sticker_mm * ppm / 2
+    margin = max(1, round(config.edge_margin_mm * ppm))
+    per_colour = {c: _shapes(masks[c], expected_radius, config, margin) for c in STICKER_COLOURS}
+    unit = _unit_area([s for shapes in per_colour.values() for s in shapes], config)
+    unit_radius = math.sqrt(unit / math.pi)
+    if abs(unit_radius - expected_radius) > 0.15 * expected_radius:
+        per_colour = {c: _shapes(masks[c], unit_radius, config, margin) for c in STICKER_COLOURS}
+    blobs: list[Blob] = []
+    counts: list[StickerCount] = []
+    other = [
+        s
+        for s in _shapes(masks[OTHER], unit_radius, config, margin)
+        if s.area >= config.other_fraction * unit
+    ]
+    for colour in STICKER_COLOURS:
+        total = 0
+        why = ""
+        for shape in per_colour[colour]:
+            if shape.area < config.speck_fraction * unit:
+                continue
+            n, blob_reason = _blob_count(shape, unit, config)
+            total += n
+            why = why or blob_reason
+            cx = origin_mm[0] + shape.centre[0] / ppm
+            cy = origin_mm[1] + shape.centre[1] / ppm
+            blobs.append(Blob(colour, (cx, cy), shape.area / unit, n, blob_reason))
+        counts.append(_sticker_count(field_id, colour, total, why, config))
+    if other:
+        # A blob of an in-between colour (orange, pink, faded): which count it belongs to is
+        # unknown, so every count of the zone is flagged.
+        for shape in other:
+            cx = origin_mm[0] + shape.centre[0] / ppm
+            cy = origin_mm[1] + shape.centre[1] / ppm
+            blobs.append(
+                Blob(OTHER, (cx, cy), shape.area / unit, 0, reason("stickers.ambiguous_colour"))
+            )
+        counts = [
+            _sticker_count(
+                field_id, c.colour, c.count, c.reason or reason("stickers.ambiguous_colour"), config
+            )
+            for c in counts
+        ]
+    coloured = np.zeros(zone_bgr.shape[:2], dtype=bool)
+    for m in masks.values():
+        coloured |= m
+    return tuple(counts), tuple(blobs), coloured
+
+
+def _sticker_count(
+    field_id: str, colour: str, count: int, why: str, config: StickerConfig
+) -> StickerCount:
+    flagged = bool(why)
+    return StickerCount(
+        field_id, colour, count, config.flagged_confidence if flagged else 1.0, flagged, why
+    )
+
+
+def count_tallies(
+    zone_bgr: np.ndarray, coloured: np.ndarray, field_id: str, config: StickerConfig
+) -> TallyCount:
+    """Short dark strokes in a zone (lighting flattened; coloured sticker pixels excluded).
+
+    Each separate stroke counts one.  A clump of crossing strokes (a five-bar gate, a scribble)
+    is estimated from its ink area in units of the typical single stroke and flagged.
+    """
+    ppm = config.px_per_mm
+    grey = cv2.cvtColor(zone_bgr, cv2.COLOR_BGR2GRAY)
+    near_colour = cv2.dilate(coloured.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    raw_ink = ((grey < config.ink_threshold) & ~near_colour).astype(np.uint8)
+    ink = cv2.morphologyEx(raw_ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    singles: list[float] = []
+    clumps: list[float] = []
+    odd = False
+    for i in range(1, n):
+        area_mm2 = stats[i][cv2.CC_STAT_AREA] / ppm**2
+        if area_mm2 < config.ink_speck_mm2:
+            continue
+        points = np.column_stack(np.nonzero(labels == i)).astype(np.float32)
+        (_, _), (a, b), _ = cv2.minAreaRect(points)
+        length = max(a, b) / ppm
+        width = area_mm2 / max(length, 1e-6)
+        if (
+            config.stroke_min_mm <= length <= config.stroke_max_mm
+            and width <= config.stroke_max_width_mm
+        ):
+            singles.append(area_mm2)
+        elif length < config.stroke_min_mm:
+            odd = True  # a dot or a short blot: not clearly a stroke
+        else:
+            clumps.append(area_mm2)
+    count = len(singles)
+    why = ""
+    if clumps:
+        unit = float(np.median(singles)) if singles else config.stroke_min_mm * 2 * 1.0
+        count += sum(max(1, round(a / unit)) for a in clumps)
+        why = reason("stickers.tally_group")
+    elif odd:
+        why = reason("stickers.tally_odd")
+    flagged = bool(why)
+    return TallyCount(field_id, count, config.flagged_confidence if flagged else 1.0, flagged, why)
+
+
+def _crop(
+    image: np.ndarray, box: Box, config: StickerConfig
+) -> tuple[np.ndarray, tuple[float, float]]:
+    ppm = config.px_per_mm
+    inset = config.zone_inset_mm
+    x, y, w, h = box
+    x0, y0 = round((x + inset) * ppm), round((y + inset) * ppm)
+    x1, y1 = round((x + w - inset) * ppm), round((y + h - inset) * ppm)
+    return image[y0:y1, x0:x1], (x0 / ppm, y0 / ppm)
+
+
+def read_zone(
+    poster: np.ndarray, zone: Field, config: StickerConfig = DEFAULT_CONFIG
+) -> ZoneReading:
+    """Stickers and tally marks in one zone of a warped, flattened poster."""
+    crop, origin = _crop(poster, zone.box, config)
+    stickers, blobs, coloured = count_stickers_in(crop, zone.id, origin, config)
+    tally = count_tallies(crop, coloured, zone.id, config)
+    return ZoneReading(zone.id, zone.question, zone.colour, stickers, tally, blobs)
+
+
+def read_poster(
+    image: np.ndarray,
+    template: Template,
+    page_number: int | None = None,
+    config: StickerConfig = DEFAULT_CONFIG,
+) -> PosterReading:
+    """Count stickers and tally marks in every zone of a photographed poster (BGR colour image).
+
+    The page comes from the QR; ``page_number`` is used when the QR cannot be read (a template
+    with one page needs neither).  Raises InputError when the image is not in colour, the marks
+    are not found, or the page cannot be told.
+    """
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise InputError("stickers.not_colour")
+    first = template.pages[0]
+    located = locate(image, first)
+    pid = read_page_id(image, first, located, config)
+    serial = None
+    if pid is not None:
+        if pid.version != template.version:
+            raise InputError("stickers.wrong_form", found=pid.version, expected=template.version)
+        number, serial = pid.page, pid.serial
+    elif page_number is not None:
+        number = page_number
+    elif len(template.pages) == 1:
+        number = first.number
+    else:
+        raise InputError("stickers.no_page_id")
+    page = template.page(number)
+    if page is not first:
+        located = locate(image, page)
+    poster = warp_poster(image, template, located, config)
+    zones = tuple(read_zone(poster, f, config) for f in page.fields if f.kind == "zone")
+    flagged_zones = [z for z in zones if z.flagged]
+    why = ""
+    if flagged_zones:
+        z = flagged_zones[0]
+        why = next((s.reason for s in z.stickers if s.flagged), z.tally.reason)
+    log.debug("poster page %s: %d zones, %d flagged", number, len(zones), len(flagged_zones))
+    return PosterReading(number, serial, located.error_mm, zones, bool(flagged_zones), why)

@@ -1,0 +1,139 @@
+"""Sticker and tally counting on synthetic phone photos of printed posters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from forms.api import print_form
+from forms.template import Template
+from palaute.errors import InputError
+from samples.poster_photos import Sticker, Stroke, poster_photo, scatter
+from scanner.stickers import read_poster
+
+from .conftest import LAYOUTS
+
+
+@pytest.fixture(scope="module")
+def traffic_light(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Template]:
+    out = tmp_path_factory.mktemp("posters") / "liikennevalo.pdf"
+    printed = print_form(LAYOUTS / "liikennevaloaanestys.yaml", out)
+    return out, printed.template
+
+
+@pytest.fixture(scope="module")
+def plus_minus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Template]:
+    out = tmp_path_factory.mktemp("posters") / "plusmiinus.pdf"
+    printed = print_form(LAYOUTS / "plussat_ja_miinukset.yaml", out)
+    return out, printed.template
+
+
+def _photo(pdf: Path, index: int, stickers: list[Sticker], strokes=None, seed=0) -> np.ndarray:
+    return poster_photo(pdf, index, stickers, strokes, seed=seed, px_per_mm=5.0, out_width=1800)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_clean_counts_are_exact(traffic_light: tuple[Path, Template], seed: int) -> None:
+    pdf, template = traffic_light
+    rng = np.random.default_rng(seed)
+    index = seed % len(template.pages)
+    page = template.pages[index]
+    stickers: list[Sticker] = []
+    truth: dict[str, Counter[str]] = {}
+    for zone in page.fields:
+        colours = list(rng.choice(["green", "yellow", "red", "blue"], size=rng.integers(0, 9)))
+        colours.sort()
+        placed = scatter(zone.box, colours, rng, touching_pairs=int(rng.integers(0, 3)))
+        stickers += placed
+        truth[zone.id] = Counter(s.colour for s in placed)
+    reading = read_poster(_photo(pdf, index, stickers, seed=seed), template)
+    assert reading.page == page.number
+    assert reading.registration_error_mm < 0.5
+    assert not reading.flagged, [z.blobs for z in reading.zones]
+    for zone in reading.zones:
+        for count in zone.stickers:
+            assert count.count == truth[zone.field_id][count.colour], (zone.field_id, count)
+            assert count.confidence == 1.0
+
+
+def test_page_found_from_qr_on_every_poster(traffic_light: tuple[Path, Template]) -> None:
+    pdf, template = traffic_light
+    for index in (0, 6):
+        reading = read_poster(_photo(pdf, index, [], seed=index), template)
+        assert reading.page == index + 1
+        assert all(z.total == 0 and not z.flagged for z in reading.zones)
+
+
+def test_odd_colour_is_flagged_not_counted(traffic_light: tuple[Path, Template]) -> None:
+    pdf, template = traffic_light
+    zone = template.pages[0].fields[0]
+    x, y, w, _ = zone.box
+    stickers = [Sticker(x + w / 2, y + 30, "green"), Sticker(x + w / 2, y + 80, "orange")]
+    reading = read_poster(_photo(pdf, 0, stickers, seed=5), template)
+    z = reading.zone(zone.id)
+    assert z.flagged and reading.flagged
+    assert reading.reason == "stickers.ambiguous_colour"
+    assert z.count("green") == 1
+
+
+def test_overlapping_stickers_are_flagged(traffic_light: tuple[Path, Template]) -> None:
+    pdf, template = traffic_light
+    zone = template.pages[0].fields[2]
+    x, y, w, _ = zone.box
+    cx = x + w / 2
+    # one sticker stuck half over another: 1.5 stickers of area, neither one nor two for sure
+    stickers = [Sticker(cx - 5, y + 60, "red"), Sticker(cx + 5, y + 60, "red")]
+    reading = read_poster(_photo(pdf, 0, stickers, seed=6), template)
+    red = next(s for s in reading.zone(zone.id).stickers if s.colour == "red")
+    assert red.flagged and red.confidence < 1.0
+
+
+def test_sticker_half_outside_the_zone_is_flagged(traffic_light: tuple[Path, Template]) -> None:
+    pdf, template = traffic_light
+    zone = template.pages[0].fields[1]
+    x, y, w, h = zone.box
+    stickers = [
+        Sticker(x + w / 2, y + 40, "yellow"),
+        Sticker(x + w / 2, y + 80, "yellow"),
+        Sticker(x + w / 2, y + 120, "yellow"),
+        Sticker(x + w - 1, y + h / 2 + 30, "yellow"),
+    ]
+    reading = read_poster(_photo(pdf, 0, stickers, seed=7), template)
+    yellow = next(s for s in reading.zone(zone.id).stickers if s.colour == "yellow")
+    assert yellow.flagged
+
+
+def test_tally_marks_are_counted(plus_minus: tuple[Path, Template]) -> None:
+    pdf, template = plus_minus
+    plus, minus = template.pages[0].fields
+    strokes: list[Stroke] = []
+    for zone, n in ((plus, 7), (minus, 4)):
+        x, y, _, _ = zone.box
+        for i in range(n):
+            row, col = divmod(i, 4)
+            sx, sy = x + 15 + col * 22, y + 20 + row * 40
+            strokes.append(Stroke(sx, sy, sx + 4, sy + 22, 1.2))
+    reading = read_poster(_photo(pdf, 0, [], strokes, seed=8), template)
+    assert reading.zone(plus.id).tally.count == 7
+    assert reading.zone(minus.id).tally.count == 4
+    assert not reading.flagged
+
+
+def test_five_bar_gate_is_estimated_and_flagged(plus_minus: tuple[Path, Template]) -> None:
+    pdf, template = plus_minus
+    zone = template.pages[0].fields[0]
+    x, y, _, _ = zone.box
+    gate = [Stroke(x + 20 + 5 * i, y + 30, x + 20 + 5 * i, y + 52, 1.2) for i in range(4)]
+    gate.append(Stroke(x + 15, y + 48, x + 40, y + 33, 1.2))
+    reading = read_poster(_photo(pdf, 0, [], gate, seed=9), template)
+    tally = reading.zone(zone.id).tally
+    assert tally.flagged and tally.reason == "stickers.tally_group"
+
+
+def test_grey_image_is_refused(traffic_light: tuple[Path, Template]) -> None:
+    _, template = traffic_light
+    with pytest.raises(InputError):
+        read_poster(np.full((100, 100), 255, np.uint8), template)
