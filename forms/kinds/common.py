@@ -306,3 +306,63 @@ def content_box(style: Style) -> Box:
         style.content_right - style.content_left,
         style.content_bottom - style.content_top,
     )
+
+
+@dataclass
+class Row:
+    """A piece of a sheet that is never split across pages; y relative to its top."""
+
+    height: float
+    prims: list[Primitive]
+    fields: list[Any]
+    gap_before: float = 0.0
+    label: str = ""
+
+
+def _moved_field(f: Any, dy: float) -> Any:
+    def shift(box: Box) -> Box:
+        return (box[0], box[1] + dy, box[2], box[3])
+
+    return replace(
+        f, box=shift(f.box), options=tuple(replace(o, box=shift(o.box)) for o in f.options)
+    )
+
+
+def flow(
+    spec: MethodSpec,
+    style: Style,
+    rows: list[Row],
+    first_top: float,
+    repeat: Row | None = None,
+) -> list[tuple[list[Primitive], list[Any]]]:
+    """Rows down the pages from ``first_top`` (page 1) or the content top (later pages);
+    ``repeat`` (a column header) is printed at the top of every page before the rows."""
+    pages: list[tuple[list[Primitive], list[Any]]] = []
+    y = 0.0
+
+    def new_page(top: float) -> None:
+        nonlocal y
+        pages.append(([], []))
+        y = top
+        if repeat is not None:
+            place(repeat, y)
+            y += repeat.height
+
+    def place(row: Row, top: float) -> None:
+        prims, fields = pages[-1]
+        prims.extend(p.moved(top) for p in row.prims)
+        fields.extend(_moved_field(f, top) for f in row.fields)
+
+    new_page(first_top)
+    at_top = True
+    for row in rows:
+        if row.height > style.content_bottom - style.content_top - (repeat.height if repeat else 0):
+            raise InputError("layout.too_tall", file=spec.source, question=row.label)
+        gap = 0.0 if at_top else row.gap_before
+        if y + gap + row.height > style.content_bottom:
+            new_page(style.content_top)
+            gap = 0.0
+        place(row, y + gap)
+        y += gap + row.height
+        at_top = False
+    return pages
