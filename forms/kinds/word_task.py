@@ -56,7 +56,7 @@ class WordTaskGeometry:
     instruction_pt: float = 12.0
     term_pt: float = 13.0
     heading_pt: float = 11.0
-    row: float = 10.4  # row height
+    row: float = 10.0  # row height
     box: float = 6.5  # tick box
     column: float = 38.0  # width of each answer column
     stripe: float = 0.93  # grey of every other row's background

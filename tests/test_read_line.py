@@ -1,0 +1,103 @@
+"""Rating-line reading on marks drawn onto the rendered blank sheet."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from forms.api import print_form
+from forms.template import Field, Template
+from scanner.read_line import read_line
+from scanner.results import FieldStatus
+
+from .conftest import LAYOUTS
+
+DPI = 200
+S = DPI / 25.4  # pixels per millimetre
+
+
+@pytest.fixture(scope="module")
+def sheet(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, Template]:
+    out = tmp_path_factory.mktemp("line") / "jana.pdf"
+    printed = print_form(LAYOUTS / "arviointijana.yaml", out)
+    doc = pdfium.PdfDocument(str(out))
+    try:
+        image = np.asarray(doc[0].render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
+    finally:
+        doc.close()
+    return image, printed.template
+
+
+def _pt(x: float, y: float) -> tuple[int, int]:
+    return round(x * S), round(y * S)
+
+
+def draw(image: np.ndarray, field: Field, position: float, shape: str, dy: float = 0.0) -> None:
+    x = field.box[0] + field.box[2] * position / 100
+    y = field.box[1] + field.box[3] / 2 + dy
+    pen = max(2, round(0.5 * S))
+    if shape == "x":
+        a = 3.5
+        cv2.line(image, _pt(x - a, y - a), _pt(x + a, y + a), 30, pen, cv2.LINE_AA)
+        cv2.line(image, _pt(x - a, y + a * 1.1), _pt(x + a * 0.9, y - a), 30, pen, cv2.LINE_AA)
+    elif shape == "tick":
+        cv2.line(image, _pt(x - 2.0, y - 2.5), _pt(x, y), 30, pen, cv2.LINE_AA)
+        cv2.line(image, _pt(x, y), _pt(x + 3.5, y - 6.5), 30, pen, cv2.LINE_AA)
+    elif shape == "stroke":
+        cv2.line(image, _pt(x, y - 5), _pt(x + 0.3, y + 5), 30, pen, cv2.LINE_AA)
+
+
+@pytest.mark.parametrize("shape", ["x", "tick", "stroke"])
+@pytest.mark.parametrize("position", [0.0, 7.0, 33.0, 50.0, 81.5, 100.0])
+def test_mark_position_within_three_points(
+    sheet: tuple[np.ndarray, Template], shape: str, position: float
+) -> None:
+    blank, template = sheet
+    field = next(f for f in template.fields() if f.kind == "line")
+    page = blank.copy()
+    draw(page, field, position, shape)
+    page = np.roll(page, (2, -3), axis=(0, 1))  # a registration error of a few pixels
+    result = read_line(page, blank, field, S)
+    assert result.status == FieldStatus.OK, result
+    assert result.value is not None and abs(float(result.value) - position) <= 3.0, result
+
+
+def test_each_line_read_separately(sheet: tuple[np.ndarray, Template]) -> None:
+    blank, template = sheet
+    first, second = [f for f in template.fields() if f.kind == "line"]
+    page = blank.copy()
+    draw(page, first, 20, "x")
+    draw(page, second, 75, "x", dy=-1.5)
+    assert abs(float(read_line(page, blank, first, S).value or -99) - 20) <= 3
+    assert abs(float(read_line(page, blank, second, S).value or -99) - 75) <= 3
+
+
+def test_no_mark_is_flagged(sheet: tuple[np.ndarray, Template]) -> None:
+    blank, template = sheet
+    field = next(f for f in template.fields() if f.kind == "line")
+    result = read_line(blank.copy(), blank, field, S)
+    assert result.status == FieldStatus.EMPTY and result.needs_review and result.value is None
+
+
+def test_two_marks_are_flagged(sheet: tuple[np.ndarray, Template]) -> None:
+    blank, template = sheet
+    field = next(f for f in template.fields() if f.kind == "line")
+    page = blank.copy()
+    draw(page, field, 30, "x")
+    draw(page, field, 70, "x")
+    result = read_line(page, blank, field, S)
+    assert result.status == FieldStatus.MULTIPLE and result.needs_review
+    assert result.value is None and len(result.scores) == 2
+
+
+def test_specks_are_ignored(sheet: tuple[np.ndarray, Template]) -> None:
+    blank, template = sheet
+    field = next(f for f in template.fields() if f.kind == "line")
+    page = blank.copy()
+    draw(page, field, 60, "x")
+    x, y, _, _ = field.box
+    cv2.circle(page, _pt(x + 10, y + 2), 1, 40, -1)  # a dot of dust
+    result = read_line(page, blank, field, S)
+    assert result.status == FieldStatus.OK and abs(float(result.value or 0) - 60) <= 3
