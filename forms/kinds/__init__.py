@@ -12,12 +12,19 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from forms.kinds import cards, poster, rating_line, sentence_completion, word_task
+from forms.kinds import cards, flyer, poster, rating_line, sentence_completion, word_task
 from forms.layout import FormLayout, layout_form
 from forms.spec import QUESTIONNAIRE, FormSpec, MethodSpec, questionnaire_from
 from forms.yamlsource import LineDict, load_yaml
 
-_MODULES: tuple[ModuleType, ...] = (poster, word_task, rating_line, sentence_completion, cards)
+_MODULES: tuple[ModuleType, ...] = (
+    poster,
+    word_task,
+    rating_line,
+    sentence_completion,
+    cards,
+    flyer,
+)
 
 KINDS: tuple[str, ...] = (
     QUESTIONNAIRE,
