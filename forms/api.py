@@ -44,4 +44,5 @@ def print_form(
     template_json = template_path_for(out)
     write_atomically(out, data)
     write_atomically(template_json, layout.template.to_json().encode("utf-8"))
-    return Printed(out, template_json, layout.template, copies * len(layout.pages))
+    sheets = len(layout.pages) * (len(layout.tiles.tiles) if layout.tiles else 1)
+    return Printed(out, template_json, layout.template, copies * sheets)

@@ -29,6 +29,7 @@ from forms.spec import (
     TextQuestion,
 )
 from forms.template import Box, Field, FieldKind, Mark, Option, Page, Template
+from forms.tiling import TilePlan
 from palaute import i18n
 from palaute.errors import InputError
 
@@ -127,6 +128,7 @@ class FormLayout:
     style: Style
     pages: tuple[PageLayout, ...]
     template: Template
+    tiles: TilePlan | None = None  # a poster larger than the printer's paper: printed in tiles
 
 
 def _shift_box(box: Box, dy: float) -> Box:

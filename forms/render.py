@@ -27,6 +27,7 @@ from forms.layout import FormLayout, Line, PageLayout, Primitive, Rect, Text
 from forms.pageid import PageId
 from forms.shapes import Circle, Fill, Frame, IdPlacement, Marker, Polyline
 from forms.template import ARUCO_DICTIONARY, Template, TemplateError
+from forms.tiling import Tile, TilePlan
 from palaute.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -204,6 +205,10 @@ def render_pdf_bytes(
     canvas.setSubject(f"{template.form_id} {template.version}")
     canvas.setCreator("palaute")
     fonts.register()
+    if layout.tiles is not None:
+        _render_tiles(canvas, layout, copies, serials, first_serial, progress)
+        canvas.save()
+        return _attach_template(buffer.getvalue(), template)
     for page in layout.pages:
         # The static part of each page, drawn once and placed on every copy.
         canvas.beginForm(f"p{page.number}")
@@ -227,6 +232,82 @@ def render_pdf_bytes(
             progress(len(layout.pages))
     canvas.save()
     return _attach_template(buffer.getvalue(), template)
+
+
+def _render_tiles(
+    canvas: Canvas,
+    layout: FormLayout,
+    copies: int,
+    serials: bool,
+    first_serial: int,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Each poster page on several smaller sheets (forms/tiling.py), with overlap marks."""
+    plan = layout.tiles
+    assert plan is not None
+    style = layout.style
+    width, height = style.page_width, style.page_height
+    canvas.setPageSize((plan.sheet_width * MM, plan.sheet_height * MM))
+    for page in layout.pages:
+        canvas.beginForm(f"p{page.number}", 0, 0, width * MM, height * MM)
+        drawer = _Page(canvas, height)
+        drawer.marks(style, page)
+        for prim in page.prims:
+            drawer.primitive(prim)
+        canvas.endForm()
+    m, sheet_h = plan.margin, plan.sheet_height
+    for copy in range(copies):
+        serial = first_serial + copy if serials else None
+        for page in layout.pages:
+            for n, tile in enumerate(plan.tiles, start=1):
+                canvas.saveState()
+                clip = canvas.beginPath()
+                clip.rect(m * MM, (sheet_h - m - tile.h) * MM, tile.w * MM, tile.h * MM)
+                canvas.clipPath(clip, stroke=0, fill=0)
+                canvas.translate((m - tile.x) * MM, (sheet_h - m - (height - tile.y)) * MM)
+                canvas.doForm(f"p{page.number}")
+                _Page(canvas, height).page_id(
+                    style, PageId(layout.template.version, page.number, serial)
+                )
+                canvas.restoreState()
+                _overlap_marks(canvas, plan, tile, f"{page.number}: {n}/{len(plan.tiles)}")
+                canvas.showPage()
+            if progress is not None:
+                progress(len(plan.tiles))
+
+
+def _overlap_marks(canvas: Canvas, plan: TilePlan, tile: Tile, label: str) -> None:
+    """In the sheet margin: where the neighbouring tiles' overlap begins (trim the later sheet
+    along its overlap line and lay it over the earlier one), the tile's outline corners, and
+    the tile's place in the grid."""
+    m, sh = plan.margin, plan.sheet_height
+
+    def y(v: float) -> float:
+        return (sh - v) * MM
+
+    canvas.setStrokeGray(0.2)
+    canvas.setLineWidth(0.5)
+    left, top, right, bottom = m, m, m + tile.w, m + tile.h
+    tick = m * 0.6
+    if tile.col + 1 < plan.cols:  # the next tile to the right starts here
+        x = m + plan.tiles[0].w - plan.overlap
+        for y0, y1 in ((top - tick, top - 1), (bottom + 1, bottom + tick)):
+            canvas.line(x * MM, y(y0), x * MM, y(y1))
+    if tile.row + 1 < plan.rows:  # the next tile below starts here
+        v = m + plan.tiles[0].h - plan.overlap
+        for x0, x1 in ((left - tick, left - 1), (right + 1, right + tick)):
+            canvas.line(x0 * MM, y(v), x1 * MM, y(v))
+    if tile.col > 0:  # trim this sheet along its left edge
+        for y0, y1 in ((top - tick, top - 1), (bottom + 1, bottom + tick)):
+            canvas.line(left * MM, y(y0), left * MM, y(y1))
+    if tile.row > 0:  # trim along the top edge
+        for x0, x1 in ((left - tick, left - 1), (right + 1, right + tick)):
+            canvas.line(x0 * MM, y(top), x1 * MM, y(top))
+    canvas.setFillGray(0.3)
+    canvas.setFont(fonts.font_name(), 7)
+    canvas.drawString(
+        (left + 2) * MM, y(bottom + m * 0.6), f"{label} ({tile.row + 1}, {tile.col + 1})"
+    )
 
 
 def _attach_template(pdf_bytes: bytes, template: Template) -> bytes:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
+from pyzbar import pyzbar
 
 from forms.api import build, print_form
 from forms.kinds import load_document
+from forms.pageid import PageId
 from forms.spec import SpecError
 from palaute.cli import main
 from palaute.errors import ExitCode, InputError
@@ -197,3 +200,22 @@ def test_posters_print_on_every_paper(tmp_path: Path, paper: str) -> None:
     )
     printed = print_form(path, tmp_path / "out.pdf")
     assert printed.template.meta["paper"] == paper
+    width, height = {"A4": (210, 297), "A3": (297, 420), "A2": (420, 594)}[paper]
+    assert (printed.template.page_width, printed.template.page_height) == (width, height)
+    doc = pdfium.PdfDocument(str(tmp_path / "out.pdf"))
+    try:
+        sizes = [tuple(round(v * 25.4 / 72) for v in page.get_size()) for page in doc]
+        assert len(sizes) == printed.pages
+        if paper == "A2":
+            # tiled on A3 sheets: four sheets, the QR (top right of the poster) on one of them
+            assert sizes == [(297, 420)] * 4
+            ids = [
+                PageId.decode(code.data)
+                for page in doc
+                for code in pyzbar.decode(page.render(scale=150 / 72).to_pil().convert("L"))
+            ]
+            assert ids == [PageId(printed.template.version, 1)]
+        else:
+            assert sizes == [(width, height)]
+    finally:
+        doc.close()

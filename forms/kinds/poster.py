@@ -8,7 +8,7 @@ where stickers go (the coloured header band with the label is outside it, so it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from forms.kinds.common import (
     finish,
     footer,
     header_band,
+    read_choice,
     read_entries,
     read_head,
     style_for,
@@ -29,6 +30,7 @@ from forms.layout import FormLayout, PageLayout, Primitive, Rect, Text
 from forms.shapes import ZONE_RGB, Fill, Frame, Polyline
 from forms.spec import Checker, MethodSpec
 from forms.template import Field
+from forms.tiling import plan_tiles
 from palaute import i18n
 
 TRAFFIC_LIGHT = "traffic_light"
@@ -70,6 +72,7 @@ class PosterItem:
 @dataclass(frozen=True)
 class PosterSpec(MethodSpec):
     instruction: str = ""
+    tile_paper: str = "A3"  # A2 posters are printed on sheets of this size
     items: tuple[PosterItem, ...] = ()
 
 
@@ -100,7 +103,8 @@ GEOMETRY = PosterGeometry()
 
 def load(data: Any, path: Path, kind: str) -> PosterSpec:
     check = Checker(path)
-    form, base = read_head(check, data, path, kind, {"instruction"}, POSTER_PAPERS)
+    form, base = read_head(check, data, path, kind, {"instruction", "tile_paper"}, POSTER_PAPERS)
+    tile_paper = read_choice(check, form, "tile_paper", "form", ("A3", "A4"))
     instruction = check.text(form, "instruction", "form", required=False)
     if not instruction:
         instruction = i18n.t(_INSTRUCTION[kind], base["language"])
@@ -108,7 +112,7 @@ def load(data: Any, path: Path, kind: str) -> PosterSpec:
     entries = read_entries(check, data, kind, set(), prefix)
     finish(check)
     items = tuple(PosterItem(e.id, e.text) for e in entries)
-    return PosterSpec(**base, instruction=instruction, items=items)
+    return PosterSpec(**base, instruction=instruction, tile_paper=tile_paper, items=items)
 
 
 def layout(spec: MethodSpec) -> FormLayout:
@@ -127,7 +131,11 @@ def layout(spec: MethodSpec) -> FormLayout:
         else:
             body, fields = _zones(spec, style, g, item)
         pages.append(PageLayout(number, tuple(prims + body), tuple(fields)))
-    return build_layout(spec, style, pages)
+    built = build_layout(spec, style, pages)
+    if spec.paper == "A2":
+        plan = plan_tiles(style.page_width, style.page_height, PAPERS[spec.tile_paper])
+        return replace(built, tiles=plan)
+    return built
 
 
 def _statement(
