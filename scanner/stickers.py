@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -91,6 +91,9 @@ class StickerConfig:
     stroke_max_mm: float = 60.0  # ...and at most this long...
     stroke_max_width_mm: float = 3.5  # ...and at most this wide on average.
     ink_speck_mm2: float = 3.0  # ink blobs smaller than this are dirt
+    # Traffic-light posters: a sticker of another traffic-light colour in a zone (a red sticker
+    # in the green zone) says two things at once; its count is flagged for a person.
+    flag_colour_mismatch: bool = True
     # Confidence given to a flagged count.
     flagged_confidence: float = 0.4
 
@@ -309,17 +312,16 @@ class _Shape:
     area: float
     circularity: float
     solidity: float
-    peaks: int
     touches_edge: bool
     centre: tuple[float, float]  # pixels in the zone crop
+    blob: np.ndarray  # the blob's own mask, cropped to its bounding box
 
 
-def _shapes(
-    mask: np.ndarray, unit_radius_px: float, config: StickerConfig, margin_px: int
-) -> list[_Shape]:
+def _shapes(mask: np.ndarray, config: StickerConfig) -> list[_Shape]:
     count, labels, stats, centroids = cv2.connectedComponentsWithStats(
         mask.astype(np.uint8), connectivity=8
     )
+    margin = max(1, round(config.edge_margin_mm * config.px_per_mm))
     shapes: list[_Shape] = []
     height, width = mask.shape
     for i in range(1, count):
@@ -331,22 +333,9 @@ def _shapes(
         hull = cv2.contourArea(cv2.convexHull(contour))
         circularity = 4 * math.pi * area / perimeter**2 if perimeter > 0 else 0.0
         solidity = area / hull if hull > 0 else 0.0
-        edge = (
-            x <= margin_px
-            or y <= margin_px
-            or x + w >= width - margin_px
-            or y + h >= height - margin_px
-        )
-        shapes.append(
-            _Shape(
-                float(area),
-                circularity,
-                solidity,
-                _peaks(blob, unit_radius_px, config),
-                edge,
-                (float(centroids[i][0]), float(centroids[i][1])),
-            )
-        )
+        edge = x <= margin or y <= margin or x + w >= width - margin or y + h >= height - margin
+        centre = (float(centroids[i][0]), float(centroids[i][1]))
+        shapes.append(_Shape(float(area), circularity, solidity, edge, centre, blob))
     return shapes
 
 
@@ -364,15 +353,42 @@ def _peaks(blob: np.ndarray, unit_radius_px: float, config: StickerConfig) -> in
     return n - 1
 
 
-def _unit_area(shapes: list[_Shape], config: StickerConfig) -> float:
+@dataclass(frozen=True)
+class ZoneBlobs:
+    """One zone's coloured blobs, before they are counted (the sticker unit is set per poster)."""
+
+    field: Field
+    origin_mm: tuple[float, float]  # the crop's top-left in template millimetres
+    shapes: dict[str, list[_Shape]]  # per sticker colour, plus OTHER
+    coloured: np.ndarray  # every coloured pixel (for the tally counter)
+    crop: np.ndarray  # the zone's pixels (lighting flattened)
+
+
+def zone_blobs(
+    poster: np.ndarray, zone: Field, config: StickerConfig = DEFAULT_CONFIG
+) -> ZoneBlobs:
+    crop, origin = _crop(poster, zone.box, config)
+    masks = classify_colours(crop, config)
+    coloured = np.zeros(crop.shape[:2], dtype=bool)
+    for m in masks.values():
+        coloured |= m
+    shapes = {colour: _shapes(m, config) for colour, m in masks.items()}
+    return ZoneBlobs(zone, origin, shapes, coloured, crop)
+
+
+def sticker_unit(zones: list[ZoneBlobs], config: StickerConfig) -> float:
+    """The area of one sticker in pixels: the median of the round, single-looking blobs of the
+    whole poster (stickers on one poster come from one sheet), else the configured size."""
     expected = math.pi * (config.sticker_mm * config.px_per_mm / 2) ** 2
     round_ones = [
         s.area
-        for s in shapes
+        for z in zones
+        for colour in STICKER_COLOURS
+        for s in z.shapes[colour]
         if s.circularity >= config.round_circularity
         and s.solidity >= config.round_solidity
         and not s.touches_edge
-        and s.area >= config.speck_fraction * expected
+        and s.area >= config.speck_fraction * expected * 0.25
     ]
     if len(round_ones) >= config.min_unit_samples:
         return float(np.median(round_ones))
@@ -391,75 +407,56 @@ def _blob_count(shape: _Shape, unit: float, config: StickerConfig) -> tuple[int,
         ):
             return n, reason("stickers.odd_shape")
         return n, ""
-    if shape.peaks != n:
+    if _peaks(shape.blob, math.sqrt(unit / math.pi), config) != n:
         return n, reason("stickers.touching_unsure")
     return n, ""
 
 
-def count_stickers_in(
-    zone_bgr: np.ndarray, field_id: str, origin_mm: tuple[float, float], config: StickerConfig
-) -> tuple[tuple[StickerCount, ...], tuple[Blob, ...], np.ndarray]:
-    """Stickers of each colour in one zone crop (lighting already flattened).
-
-    Returns the counts, the blobs, and the mask of coloured pixels (for the tally counter).
-    """
-    masks = classify_colours(zone_bgr, config)
+def count_stickers(
+    zone: ZoneBlobs, unit: float, config: StickerConfig = DEFAULT_CONFIG
+) -> tuple[tuple[StickerCount, ...], tuple[Blob, ...]]:
+    """Stickers of each colour in one zone, in units of one sticker's area."""
     ppm = config.px_per_mm
-    expected_radius = config.sticker_mm * ppm / 2
-    margin = max(1, round(config.edge_margin_mm * ppm))
-    per_colour = {c: _shapes(masks[c], expected_radius, config, margin) for c in STICKER_COLOURS}
-    unit = _unit_area([s for shapes in per_colour.values() for s in shapes], config)
-    unit_radius = math.sqrt(unit / math.pi)
-    if abs(unit_radius - expected_radius) > 0.15 * expected_radius:
-        per_colour = {c: _shapes(masks[c], unit_radius, config, margin) for c in STICKER_COLOURS}
+    field_id = zone.field.id
+
+    def where(shape: _Shape) -> tuple[float, float]:
+        return (
+            zone.origin_mm[0] + shape.centre[0] / ppm,
+            zone.origin_mm[1] + shape.centre[1] / ppm,
+        )
+
     blobs: list[Blob] = []
     counts: list[StickerCount] = []
-    other = [
-        s
-        for s in _shapes(masks[OTHER], unit_radius, config, margin)
-        if s.area >= config.other_fraction * unit
-    ]
     for colour in STICKER_COLOURS:
         total = 0
         why = ""
-        for shape in per_colour[colour]:
+        for shape in zone.shapes[colour]:
             if shape.area < config.speck_fraction * unit:
                 continue
             n, blob_reason = _blob_count(shape, unit, config)
             total += n
             why = why or blob_reason
-            cx = origin_mm[0] + shape.centre[0] / ppm
-            cy = origin_mm[1] + shape.centre[1] / ppm
-            blobs.append(Blob(colour, (cx, cy), shape.area / unit, n, blob_reason))
+            blobs.append(Blob(colour, where(shape), shape.area / unit, n, blob_reason))
         counts.append(_sticker_count(field_id, colour, total, why, config))
+    other = [s for s in zone.shapes[OTHER] if s.area >= config.other_fraction * unit]
     if other:
         # A blob of an in-between colour (orange, pink, faded): which count it belongs to is
         # unknown, so every count of the zone is flagged.
-        for shape in other:
-            cx = origin_mm[0] + shape.centre[0] / ppm
-            cy = origin_mm[1] + shape.centre[1] / ppm
-            blobs.append(
-                Blob(OTHER, (cx, cy), shape.area / unit, 0, reason("stickers.ambiguous_colour"))
-            )
+        ambiguous = reason("stickers.ambiguous_colour")
+        blobs += [Blob(OTHER, where(s), s.area / unit, 0, ambiguous) for s in other]
         counts = [
-            _sticker_count(
-                field_id, c.colour, c.count, c.reason or reason("stickers.ambiguous_colour"), config
-            )
+            _sticker_count(field_id, c.colour, c.count, c.reason or ambiguous, config)
             for c in counts
         ]
-    coloured = np.zeros(zone_bgr.shape[:2], dtype=bool)
-    for m in masks.values():
-        coloured |= m
-    return tuple(counts), tuple(blobs), coloured
+    return tuple(counts), tuple(blobs)
 
 
 def _sticker_count(
     field_id: str, colour: str, count: int, why: str, config: StickerConfig
 ) -> StickerCount:
     flagged = bool(why)
-    return StickerCount(
-        field_id, colour, count, config.flagged_confidence if flagged else 1.0, flagged, why
-    )
+    confidence = config.flagged_confidence if flagged else 1.0
+    return StickerCount(field_id, colour, count, confidence, flagged, why)
 
 
 def count_tallies(
@@ -519,14 +516,40 @@ def _crop(
     return image[y0:y1, x0:x1], (x0 / ppm, y0 / ppm)
 
 
-def read_zone(
-    poster: np.ndarray, zone: Field, config: StickerConfig = DEFAULT_CONFIG
-) -> ZoneReading:
-    """Stickers and tally marks in one zone of a warped, flattened poster."""
-    crop, origin = _crop(poster, zone.box, config)
-    stickers, blobs, coloured = count_stickers_in(crop, zone.id, origin, config)
-    tally = count_tallies(crop, coloured, zone.id, config)
-    return ZoneReading(zone.id, zone.question, zone.colour, stickers, tally, blobs)
+def read_zones(
+    poster: np.ndarray, zones: list[Field], config: StickerConfig = DEFAULT_CONFIG
+) -> tuple[ZoneReading, ...]:
+    """Stickers and tally marks in the zones of one warped, flattened poster."""
+    blobs = [zone_blobs(poster, z, config) for z in zones]
+    unit = sticker_unit(blobs, config)
+    out = []
+    for zone in blobs:
+        stickers, found = count_stickers(zone, unit, config)
+        tally = count_tallies(zone.crop, zone.coloured, zone.field.id, config)
+        f = zone.field
+        out.append(ZoneReading(f.id, f.question, f.colour, stickers, tally, found))
+    return tuple(out)
+
+
+TRAFFIC_COLOURS = ("green", "yellow", "red")
+
+
+def _flag_mismatch(zone: ZoneReading, config: StickerConfig) -> ZoneReading:
+    """Flag stickers of another traffic-light colour than the zone's own."""
+    if zone.colour not in TRAFFIC_COLOURS:
+        return zone
+    counts = tuple(
+        replace(
+            s,
+            flagged=True,
+            confidence=min(s.confidence, config.flagged_confidence),
+            reason=s.reason or reason("stickers.colour_mismatch"),
+        )
+        if s.count and s.colour in TRAFFIC_COLOURS and s.colour != zone.colour
+        else s
+        for s in zone.stickers
+    )
+    return replace(zone, stickers=counts)
 
 
 def read_poster(
@@ -561,7 +584,9 @@ def read_poster(
     if page is not first:
         located = locate(image, page)
     poster = warp_poster(image, template, located, config)
-    zones = tuple(read_zone(poster, f, config) for f in page.fields if f.kind == "zone")
+    zones = read_zones(poster, [f for f in page.fields if f.kind == "zone"], config)
+    if template.kind == "traffic_light" and config.flag_colour_mismatch:
+        zones = tuple(_flag_mismatch(z, config) for z in zones)
     flagged_zones = [z for z in zones if z.flagged]
     why = ""
     if flagged_zones:

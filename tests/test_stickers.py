@@ -44,8 +44,8 @@ def test_clean_counts_are_exact(traffic_light: tuple[Path, Template], seed: int)
     stickers: list[Sticker] = []
     truth: dict[str, Counter[str]] = {}
     for zone in page.fields:
-        colours = list(rng.choice(["green", "yellow", "red", "blue"], size=rng.integers(0, 9)))
-        colours.sort()
+        # mostly the zone's own colour, and some blue (not a traffic-light colour)
+        colours = [str(zone.colour)] * int(rng.integers(0, 8)) + ["blue"] * int(rng.integers(0, 3))
         placed = scatter(zone.box, colours, rng, touching_pairs=int(rng.integers(0, 3)))
         stickers += placed
         truth[zone.id] = Counter(s.colour for s in placed)
@@ -57,6 +57,37 @@ def test_clean_counts_are_exact(traffic_light: tuple[Path, Template], seed: int)
         for count in zone.stickers:
             assert count.count == truth[zone.field_id][count.colour], (zone.field_id, count)
             assert count.confidence == 1.0
+
+
+def test_other_traffic_light_colour_in_a_zone_is_flagged(
+    traffic_light: tuple[Path, Template],
+) -> None:
+    pdf, template = traffic_light
+    agree = template.pages[3].fields[0]
+    x, y, w, _ = agree.box
+    stickers = [Sticker(x + w / 2, y + 30 + 30 * i, "green") for i in range(3)]
+    stickers.append(Sticker(x + w / 2, y + 150, "red"))
+    reading = read_poster(_photo(pdf, 3, stickers, seed=11), template)
+    zone = reading.zone(agree.id)
+    red = next(s for s in zone.stickers if s.colour == "red")
+    green = next(s for s in zone.stickers if s.colour == "green")
+    assert (green.count, green.flagged) == (3, False)
+    assert (red.count, red.flagged, red.reason) == (1, True, "stickers.colour_mismatch")
+
+
+@pytest.mark.parametrize("diameter", [12.0, 16.0])
+def test_smaller_stickers_are_measured_on_the_poster(
+    traffic_light: tuple[Path, Template], diameter: float
+) -> None:
+    pdf, template = traffic_light
+    rng = np.random.default_rng(int(diameter))
+    page = template.pages[4]
+    stickers: list[Sticker] = []
+    for zone in page.fields:
+        stickers += scatter(zone.box, [str(zone.colour)] * 4, rng, diameter, touching_pairs=1)
+    reading = read_poster(_photo(pdf, 4, stickers, seed=12), template)
+    assert not reading.flagged
+    assert [z.total for z in reading.zones] == [4, 4, 4]
 
 
 def test_page_found_from_qr_on_every_poster(traffic_light: tuple[Path, Template]) -> None:
