@@ -168,3 +168,35 @@ def test_grey_image_is_refused(traffic_light: tuple[Path, Template]) -> None:
     _, template = traffic_light
     with pytest.raises(InputError):
         read_poster(np.full((100, 100), 255, np.uint8), template)
+
+
+def test_cli_counts_a_photo(
+    traffic_light: tuple[Path, Template], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    import cv2
+
+    from palaute.cli import main
+    from palaute.errors import ExitCode
+
+    pdf, template = traffic_light
+    zone = template.pages[1].fields[0]
+    x, y, w, _ = zone.box
+    stickers = [Sticker(x + w / 2, y + 30 + 25 * i, "green") for i in range(2)]
+    photo = tmp_path / "photo.jpg"
+    cv2.imwrite(str(photo), _photo(pdf, 1, stickers, seed=13))
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not an image")
+    out = tmp_path / "counts.csv"
+    code = main(["--lang", "en", "stickers", str(pdf), str(photo), str(broken), "--csv", str(out)])
+    assert code == ExitCode.FINISHED_WITH_REJECTIONS
+    captured = capsys.readouterr()
+    assert (
+        "poster 2" in captured.out
+        and "samaa mieltä: green 2, yellow 0, red 0, blue 0" in captured.out
+    )
+    assert "broken.jpg" in captured.err
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    green = next(r for r in rows if r["field"] == zone.id and r["colour"] == "green")
+    assert green["count"] == "2" and green["flagged"] == "0"
