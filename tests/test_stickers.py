@@ -200,3 +200,21 @@ def test_cli_counts_a_photo(
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     green = next(r for r in rows if r["field"] == zone.id and r["colour"] == "green")
     assert green["count"] == "2" and green["flagged"] == "0"
+
+
+def test_sideways_photo_with_a_covered_mark(traffic_light: tuple[Path, Template]) -> None:
+    import cv2
+
+    pdf, template = traffic_light
+    page = template.pages[5]
+    rng = np.random.default_rng(14)
+    stickers: list[Sticker] = []
+    for zone in page.fields:
+        stickers += scatter(zone.box, [str(zone.colour)] * 3, rng)
+    # someone stuck a sticker over the bottom-left mark, and the phone was held sideways
+    x, y, size, _ = page.marks[3].box
+    stickers.append(Sticker(x + size / 2, y + size / 2, "blue", diameter=size * 1.3))
+    photo = cv2.rotate(_photo(pdf, 5, stickers, seed=14), cv2.ROTATE_90_CLOCKWISE)
+    reading = read_poster(photo, template)
+    assert reading.page == page.number
+    assert [z.total for z in reading.zones] == [3, 3, 3] and not reading.flagged
