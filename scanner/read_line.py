@@ -86,8 +86,7 @@ def read_line(
     x0, y0, x1, y1 = box_px
     left, right = max(0, x0 - margin), min(page.shape[1], x1 + margin)
     top, bottom = max(0, y0), min(page.shape[0], y1)
-    shifted = np.roll(page, (-dy, -dx), axis=(0, 1))
-    ink = shifted[top:bottom, left:right] < config.ink_threshold
+    ink = _window(page, top + dy, left + dx, bottom - top, right - left) < config.ink_threshold
     printed = blank[top:bottom, left:right] < config.paper_threshold
     grow = max(1, round(config.printed_grow_mm * s)) * 2 + 1
     printed = cv2.dilate(printed.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
@@ -147,6 +146,16 @@ def read_line(
         )
     value = round(min(100.0, max(0.0, _position(x, field))), 1)
     return FieldResult(field.id, value, 1.0, FieldStatus.OK, "", crop)
+
+
+def _window(image: np.ndarray, top: int, left: int, height: int, width: int) -> np.ndarray:
+    """image[top:top+height, left:left+width], white where it falls off the image."""
+    out = np.full((height, width), 255, dtype=image.dtype)
+    y0, x0 = max(0, top), max(0, left)
+    y1, x1 = min(image.shape[0], top + height), min(image.shape[1], left + width)
+    if y1 > y0 and x1 > x0:
+        out[y0 - top : y1 - top, x0 - left : x1 - left] = image[y0:y1, x0:x1]
+    return out
 
 
 def _position(x_mm: float, field: Field) -> float:
