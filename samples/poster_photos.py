@@ -153,9 +153,11 @@ def scatter(
     diameter: float = 19.0,
     touching_pairs: int = 0,
     margin: float = 3.0,
+    touch: tuple[float, float] = (0.97, 0.97),
 ) -> list[Sticker]:
     """Stickers spread in a zone box without overlapping; ``touching_pairs`` of them are placed
-    so that they touch the previous one (as people stick them next to each other)."""
+    so that they touch the previous one (as people stick them next to each other), their centres
+    ``touch`` diameters apart (below 1: overlapping)."""
     x, y, w, h = box
     r = diameter / 2
     placed: list[Sticker] = []
@@ -165,7 +167,7 @@ def scatter(
             if pairs_left and placed and placed[-1].colour == colour:
                 prev = placed[-1]
                 a = rng.uniform(0, 2 * math.pi)
-                d = diameter * 0.97
+                d = diameter * rng.uniform(*touch)
                 cx, cy = prev.x + d * math.cos(a), prev.y + d * math.sin(a)
             else:
                 cx = rng.uniform(x + r + margin, x + w - r - margin)
