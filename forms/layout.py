@@ -124,11 +124,12 @@ class PageLayout:
 
 @dataclass(frozen=True)
 class FormLayout:
-    spec: FormSpec | MethodSpec
+    spec: FormSpec  # for the other kinds: their common part only (no items)
     style: Style
     pages: tuple[PageLayout, ...]
     template: Template
     tiles: TilePlan | None = None  # a poster larger than the printer's paper: printed in tiles
+    method: MethodSpec | None = None  # the full spec of a kind other than questionnaire
 
 
 def _shift_box(box: Box, dy: float) -> Box:

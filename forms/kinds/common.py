@@ -11,7 +11,7 @@ from forms import fonts
 from forms.geometry import DEFAULT_STYLE, Style
 from forms.layout import Align, FormLayout, PageLayout, Primitive, Text
 from forms.shapes import RGB
-from forms.spec import LANGUAGES, Checker, MethodSpec, SpecError
+from forms.spec import LANGUAGES, Checker, FormSpec, MethodSpec, SpecError
 from forms.template import Box, Mark, Page, Template
 from forms.yamlsource import LineDict
 from palaute.errors import InputError
@@ -296,7 +296,16 @@ def build_layout(
         pages=tuple(template_pages),
         meta=info,
     ).with_version()
-    return FormLayout(spec, style, tuple(pages), template)
+    common = FormSpec(
+        id=spec.id,
+        title=spec.title,
+        language=spec.language,
+        organisation=spec.organisation,
+        items=(),
+        numbering=False,
+        source=spec.source,
+    )
+    return FormLayout(common, style, tuple(pages), template, method=spec)
 
 
 def content_box(style: Style) -> Box:
