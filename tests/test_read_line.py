@@ -101,3 +101,25 @@ def test_specks_are_ignored(sheet: tuple[np.ndarray, Template]) -> None:
     cv2.circle(page, _pt(x + 10, y + 2), 1, 40, -1)  # a dot of dust
     result = read_line(page, blank, field, S)
     assert result.status == FieldStatus.OK and abs(float(result.value or 0) - 60) <= 3
+
+
+def test_skewed_scan_registered_by_its_marks(sheet: tuple[np.ndarray, Template]) -> None:
+    """A filled sheet scanned slightly rotated and scaled: registered through its four marks
+    onto the template, then read against the blank."""
+    from scanner.stickers import locate
+
+    blank, template = sheet
+    first, second = [f for f in template.fields() if f.kind == "line"]
+    filled = blank.copy()
+    draw(filled, first, 42.0, "x")
+    draw(filled, second, 88.0, "tick")
+    h, w = filled.shape
+    rotation = cv2.getRotationMatrix2D((w / 2, h / 2), 1.2, 0.97)
+    rotation[:, 2] += (25, -18)
+    scan = cv2.warpAffine(filled, rotation, (w, h), borderValue=255, flags=cv2.INTER_AREA)
+    located = locate(scan, template.page(1))
+    to_page = np.array([[S, 0, 0], [0, S, 0], [0, 0, 1]]) @ located.homography
+    registered = cv2.warpPerspective(scan, to_page, (w, h), borderValue=255)
+    assert located.error_mm < 0.3
+    assert abs(float(read_line(registered, blank, first, S).value or -99) - 42.0) <= 3
+    assert abs(float(read_line(registered, blank, second, S).value or -99) - 88.0) <= 3
