@@ -26,12 +26,13 @@ from forms.kinds.common import (
     style_for,
     text_block,
 )
-from forms.layout import FormLayout, PageLayout, Primitive, Rect, Text
+from forms.layout import FormLayout, PageLayout, Primitive, Rect
 from forms.shapes import ZONE_RGB, Fill, Frame, Polyline
 from forms.spec import Checker, MethodSpec
 from forms.template import Field
 from forms.tiling import plan_tiles
 from palaute import i18n
+from palaute.errors import InputError
 
 TRAFFIC_LIGHT = "traffic_light"
 PLUS_MINUS = "plus_minus"
@@ -161,8 +162,6 @@ def _zones(
     width = (style.content_width - (n - 1) * g.zone_gap) / n
     bottom = style.content_bottom
     if bottom - top < g.min_zone_height:
-        from palaute.errors import InputError
-
         raise InputError("layout.too_tall", file=spec.source, question=item.id)
     labels = [i18n.t(key, spec.language) for _, _, key in zones]
     label_width = width - 2 * g.band_pad
@@ -216,8 +215,6 @@ def _service(
     prims, top = _statement(spec, style, g, item.text, g.service_pt)
     bottom = style.content_bottom
     if bottom - top < g.min_zone_height:
-        from palaute.errors import InputError
-
         raise InputError("layout.too_tall", file=spec.source, question=item.id)
     x, width = style.content_left, style.content_width
     prims.append(Rect(x, top, width, bottom - top, g.frame_pt * 0.6, 0.45))
@@ -230,6 +227,3 @@ def _service(
         box=(x + inset, top + inset, width - 2 * inset, bottom - top - 2 * inset),
     )
     return prims, [field]
-
-
-__all__ = ["KIND_NAMES", "PosterSpec", "Text", "layout", "load"]

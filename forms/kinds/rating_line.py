@@ -26,7 +26,7 @@ from forms.kinds.common import (
     text_block,
 )
 from forms.kinds.faces import face
-from forms.layout import FormLayout, Line, PageLayout, Primitive, Text
+from forms.layout import FormLayout, Line, PageLayout, Primitive
 from forms.spec import Checker, MethodSpec
 from forms.template import Field
 from palaute import i18n
@@ -145,6 +145,3 @@ def _row(spec: RatingLineSpec, style: Any, g: RatingLineGeometry, q: RatingQuest
     )
     height = labels_top + max(low_h, high_h)
     return Row(height, prims, [field], gap_before=g.question_gap, label=q.id)
-
-
-__all__ = ["KIND_NAMES", "RatingLineSpec", "Text", "layout", "load"]

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from forms import fonts
 from forms.geometry import Style
 from forms.kinds.common import (
     Row,
@@ -24,7 +23,7 @@ from forms.kinds.common import (
     style_for,
     text_block,
 )
-from forms.layout import FormLayout, Line, PageLayout, Primitive, Rect, Text
+from forms.layout import FormLayout, Line, PageLayout, Primitive, Rect
 from forms.shapes import Fill
 from forms.spec import Checker, MethodSpec
 from forms.template import Field, Option
@@ -162,6 +161,3 @@ def _row(
         options=tuple(options),
     )
     return Row(height, prims, [field], label=term.id)
-
-
-__all__ = ["KIND_NAMES", "Text", "WordTaskSpec", "fonts", "layout", "load"]
