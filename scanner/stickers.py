@@ -58,6 +58,12 @@ class StickerConfig:
     # ...and a blob counts as round and single when both of these hold.
     round_circularity: float = 0.80  # 4*pi*area / perimeter**2
     round_solidity: float = 0.93  # area / convex hull area
+    # Round blobs smaller than this share of the expected sticker do not set the unit (dots).
+    min_unit_fraction: float = 0.06
+    # A blob of one sticker's area is flagged as oddly shaped below these (a torn or folded
+    # sticker, or two small ones).
+    single_min_circularity: float = 0.68
+    single_min_solidity: float = 0.88
     # Lighting: each channel is divided by its local maximum over this window (> a sticker).
     lighting_window_mm: float = 40.0
     # A pixel is coloured when saturated and bright enough.
@@ -81,8 +87,10 @@ class StickerConfig:
     # A blob touching the zone's edge may be a sticker half outside: flagged when its area is off.
     edge_margin_mm: float = 1.5
     # Distance-transform peaks: a peak is a sticker centre when its distance to the background is
-    # at least this share of one sticker's radius.
+    # at least this share of one sticker's radius, and the highest within this share of a
+    # radius around it.
     peak_fraction: float = 0.55
+    peak_spacing: float = 0.9
     # "Other"-coloured blobs larger than this share of a sticker flag the zone (ambiguous colour).
     other_fraction: float = 0.35
     # Tally marks: dark ink (grey below this after flattening), not on a coloured sticker.
@@ -91,6 +99,8 @@ class StickerConfig:
     stroke_max_mm: float = 60.0  # ...and at most this long...
     stroke_max_width_mm: float = 3.5  # ...and at most this wide on average.
     ink_speck_mm2: float = 3.0  # ink blobs smaller than this are dirt
+    tally_colour_margin_mm: float = 1.2  # ink this close to a sticker is its edge, not a stroke
+    typical_stroke_mm2: float = 12.0  # one stroke's ink when no single stroke is seen to measure
     # Traffic-light posters: a sticker of another traffic-light colour in a zone (a red sticker
     # in the green zone) says two things at once; its count is flagged for a person.
     flag_colour_mismatch: bool = True
@@ -346,7 +356,7 @@ def _peaks(blob: np.ndarray, unit_radius_px: float, config: StickerConfig) -> in
     floor = config.peak_fraction * unit_radius_px
     if dist.max() < floor:
         return 0
-    k = max(3, int(unit_radius_px * 0.9) | 1)
+    k = max(3, int(unit_radius_px * config.peak_spacing) | 1)
     local_max = cv2.dilate(dist, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     peaks = ((dist >= local_max - 1e-3) & (dist >= floor)).astype(np.uint8)
     n, _ = cv2.connectedComponents(peaks, connectivity=8)
@@ -388,7 +398,7 @@ def sticker_unit(zones: list[ZoneBlobs], config: StickerConfig) -> float:
         if s.circularity >= config.round_circularity
         and s.solidity >= config.round_solidity
         and not s.touches_edge
-        and s.area >= config.speck_fraction * expected * 0.25
+        and s.area >= config.min_unit_fraction * expected
     ]
     if len(round_ones) >= config.min_unit_samples:
         return float(np.median(round_ones))
@@ -402,8 +412,8 @@ def _blob_count(shape: _Shape, unit: float, config: StickerConfig) -> tuple[int,
         return n, reason("stickers.odd_size")
     if n == 1:
         if (
-            shape.circularity < config.round_circularity * 0.85
-            or shape.solidity < config.round_solidity * 0.95
+            shape.circularity < config.single_min_circularity
+            or shape.solidity < config.single_min_solidity
         ):
             return n, reason("stickers.odd_shape")
         return n, ""
@@ -469,7 +479,8 @@ def count_tallies(
     """
     ppm = config.px_per_mm
     grey = cv2.cvtColor(zone_bgr, cv2.COLOR_BGR2GRAY)
-    near_colour = cv2.dilate(coloured.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    grow = 2 * max(1, round(config.tally_colour_margin_mm * ppm)) + 1
+    near_colour = cv2.dilate(coloured.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
     raw_ink = ((grey < config.ink_threshold) & ~near_colour).astype(np.uint8)
     ink = cv2.morphologyEx(raw_ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -496,7 +507,7 @@ def count_tallies(
     count = len(singles)
     why = ""
     if clumps:
-        unit = float(np.median(singles)) if singles else config.stroke_min_mm * 2 * 1.0
+        unit = float(np.median(singles)) if singles else config.typical_stroke_mm2
         count += sum(max(1, round(a / unit)) for a in clumps)
         why = reason("stickers.tally_group")
     elif odd:
