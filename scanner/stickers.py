@@ -96,8 +96,9 @@ class StickerConfig:
     # Tally marks: dark ink (grey below this after flattening), not on a coloured sticker.
     ink_threshold: int = 120
     stroke_min_mm: float = 6.0  # a stroke is at least this long...
-    stroke_max_mm: float = 60.0  # ...and at most this long...
-    stroke_max_width_mm: float = 3.5  # ...and at most this wide on average.
+    stroke_max_mm: float = 40.0  # ...and at most this long...
+    stroke_max_width_mm: float = 3.5  # ...and at most this wide on average...
+    stroke_max_spread_mm: float = 4.5  # ...and straight: its bounding strip at most this wide.
     ink_speck_mm2: float = 3.0  # ink blobs smaller than this are dirt
     tally_colour_margin_mm: float = 1.2  # ink this close to a sticker is its edge, not a stroke
     typical_stroke_mm2: float = 12.0  # one stroke's ink when no single stroke is seen to measure
@@ -493,11 +494,12 @@ def count_tallies(
             continue
         points = np.column_stack(np.nonzero(labels == i)).astype(np.float32)
         (_, _), (a, b), _ = cv2.minAreaRect(points)
-        length = max(a, b) / ppm
+        length, spread = max(a, b) / ppm, min(a, b) / ppm
         width = area_mm2 / max(length, 1e-6)
         if (
             config.stroke_min_mm <= length <= config.stroke_max_mm
             and width <= config.stroke_max_width_mm
+            and spread <= config.stroke_max_spread_mm
         ):
             singles.append(area_mm2)
         elif length < config.stroke_min_mm:

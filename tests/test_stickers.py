@@ -218,3 +218,29 @@ def test_sideways_photo_with_a_covered_mark(traffic_light: tuple[Path, Template]
     reading = read_poster(photo, template)
     assert reading.page == page.number
     assert [z.total for z in reading.zones] == [3, 3, 3] and not reading.flagged
+
+
+@pytest.mark.parametrize("seed", [4, 8, 21])
+def test_random_strokes_are_exact_or_flagged(plus_minus: tuple[Path, Template], seed: int) -> None:
+    """Strokes of any slant and length, some crossing: never a wrong count without a flag."""
+    import math
+
+    pdf, template = plus_minus
+    rng = np.random.default_rng(seed)
+    strokes: list[Stroke] = []
+    truth: dict[str, int] = {}
+    for zone in template.pages[0].fields:
+        x, y, w, h = zone.box
+        centres: list[tuple[float, float]] = []
+        for _ in range(int(rng.integers(3, 15))):
+            length, angle = rng.uniform(10, 25), rng.uniform(0.9, 2.3)
+            cx, cy = rng.uniform(x + 15, x + w - 15), rng.uniform(y + 15, y + h - 15)
+            if any(math.hypot(cx - px, cy - py) < 16 for px, py in centres):
+                continue
+            centres.append((cx, cy))
+            dx, dy = length / 2 * math.cos(angle), length / 2 * math.sin(angle)
+            strokes.append(Stroke(cx - dx, cy - dy, cx + dx, cy + dy, rng.uniform(0.6, 1.5)))
+        truth[zone.id] = len(centres)
+    reading = read_poster(_photo(pdf, 0, [], strokes, seed=seed), template)
+    for zone in reading.zones:
+        assert zone.tally.count == truth[zone.field_id] or zone.tally.flagged, zone.tally
