@@ -178,3 +178,19 @@ def test_flyer_has_no_marks_or_fields() -> None:
     template = build(LAYOUTS / "asiakaspalautepaiva.yaml").template
     (page,) = template.pages
     assert page.marks == () and page.fields == ()
+
+
+def test_word_task_boxes_are_printed_where_the_template_says(tmp_path: Path) -> None:
+    out = tmp_path / "sanat.pdf"
+    printed = print_form(LAYOUTS / "sanatehtava.yaml", out)
+    ink = rasterise(out)[0] < 128
+    s = DPI / 25.4
+    for field in printed.template.fields():
+        for option in field.options:
+            x, y, w, h = option.box
+            x0, y0, x1, y1 = round(x * s), round(y * s), round((x + w) * s), round((y + h) * s)
+            pad = 2
+            ring = ink[y0 - pad : y1 + pad, x0 - pad : x1 + pad].copy()
+            ring[2 * pad : -2 * pad, 2 * pad : -2 * pad] = False
+            assert ring.sum() > 0.8 * 4 * (x1 - x0), (field.id, option.value)
+            assert ink[y0 + 2 * pad : y1 - 2 * pad, x0 + 2 * pad : x1 - 2 * pad].sum() == 0
