@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import cv2
@@ -105,6 +106,10 @@ class StickerConfig:
     # Traffic-light posters: a sticker of another traffic-light colour in a zone (a red sticker
     # in the green zone) says two things at once; its count is flagged for a person.
     flag_colour_mismatch: bool = True
+    # Stickers outside the zones: coloured where the blank poster is not, this far from any
+    # printed colour (the zones' frames and bands), and not within this far of the paper's edge.
+    stray_printed_margin_mm: float = 2.5
+    stray_edge_mm: float = 4.0
     # Confidence given to a flagged count.
     flagged_confidence: float = 0.4
 
@@ -176,6 +181,9 @@ class PosterReading:
     zones: tuple[ZoneReading, ...]
     flagged: bool
     reason: str  # "" when nothing is flagged; otherwise the first zone's reason
+    # Stickers found on the poster outside every zone (only looked for when the blank poster is
+    # given): they are votes no zone counted, so they flag the poster.
+    outside: tuple[Blob, ...] = ()
 
     def zone(self, field_id: str) -> ZoneReading:
         return next(z for z in self.zones if z.field_id == field_id)
@@ -325,7 +333,8 @@ class _Shape:
     solidity: float
     touches_edge: bool
     centre: tuple[float, float]  # pixels in the zone crop
-    blob: np.ndarray  # the blob's own mask, cropped to its bounding box
+    blob: np.ndarray  # the blob's own mask, cropped to its bounding box...
+    corner: tuple[int, int]  # ...whose top-left (x, y) is here in the crop
 
 
 def _shapes(mask: np.ndarray, config: StickerConfig) -> list[_Shape]:
@@ -346,7 +355,7 @@ def _shapes(mask: np.ndarray, config: StickerConfig) -> list[_Shape]:
         solidity = area / hull if hull > 0 else 0.0
         edge = x <= margin or y <= margin or x + w >= width - margin or y + h >= height - margin
         centre = (float(centroids[i][0]), float(centroids[i][1]))
-        shapes.append(_Shape(float(area), circularity, solidity, edge, centre, blob))
+        shapes.append(_Shape(float(area), circularity, solidity, edge, centre, blob, (x, y)))
     return shapes
 
 
@@ -533,6 +542,12 @@ def read_zones(
     poster: np.ndarray, zones: list[Field], config: StickerConfig = DEFAULT_CONFIG
 ) -> tuple[ZoneReading, ...]:
     """Stickers and tally marks in the zones of one warped, flattened poster."""
+    return _read_zones(poster, zones, config)[0]
+
+
+def _read_zones(
+    poster: np.ndarray, zones: list[Field], config: StickerConfig
+) -> tuple[tuple[ZoneReading, ...], float]:
     blobs = [zone_blobs(poster, z, config) for z in zones]
     unit = sticker_unit(blobs, config)
     out = []
@@ -541,6 +556,59 @@ def read_zones(
         tally = count_tallies(zone.crop, zone.coloured, zone.field.id, config)
         f = zone.field
         out.append(ZoneReading(f.id, f.question, f.colour, stickers, tally, found))
+    return tuple(out), unit
+
+
+def stray_stickers(
+    poster: np.ndarray,
+    blank: np.ndarray,
+    zones: list[Field],
+    unit: float,
+    config: StickerConfig = DEFAULT_CONFIG,
+) -> tuple[Blob, ...]:
+    """Stickers stuck outside every zone: coloured blobs where the blank poster has no colour.
+
+    ``poster`` is the warped, flattened photo and ``blank`` the blank poster rendered in colour
+    at the same resolution (``config.px_per_mm``, template coordinates).
+    """
+    if blank.shape != poster.shape:
+        blank = cv2.resize(blank, (poster.shape[1], poster.shape[0]), interpolation=cv2.INTER_AREA)
+    ppm = config.px_per_mm
+    seen = classify_colours(poster, config)
+    coloured = np.zeros(poster.shape[:2], dtype=bool)
+    for mask in seen.values():
+        coloured |= mask
+    printed = np.zeros_like(coloured)
+    for mask in classify_colours(blank, config).values():
+        printed |= mask
+    grow = 2 * round(config.stray_printed_margin_mm * ppm) + 1
+    printed = cv2.dilate(printed.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
+    candidate = coloured & ~printed
+    edge = round(config.stray_edge_mm * ppm)
+    candidate[:edge, :] = candidate[-edge:, :] = False
+    candidate[:, :edge] = candidate[:, -edge:] = False
+    for zone in zones:
+        x, y, w, h = zone.box
+        candidate[round(y * ppm) : round((y + h) * ppm), round(x * ppm) : round((x + w) * ppm)] = (
+            False
+        )
+    out: list[Blob] = []
+    for shape in _shapes(candidate, config):
+        if shape.area < config.speck_fraction * unit:
+            continue
+        x, y = shape.corner
+        h, w = shape.blob.shape
+        votes = {
+            c: int((m[y : y + h, x : x + w] & (shape.blob > 0)).sum()) for c, m in seen.items()
+        }
+        colour = max(votes, key=lambda c: votes[c])
+        cx, cy = shape.centre
+        n = max(1, round(shape.area / unit))
+        out.append(
+            Blob(
+                colour, (cx / ppm, cy / ppm), shape.area / unit, n, reason("stickers.outside_zones")
+            )
+        )
     return tuple(out)
 
 
@@ -570,12 +638,15 @@ def read_poster(
     template: Template,
     page_number: int | None = None,
     config: StickerConfig = DEFAULT_CONFIG,
+    blank: Callable[[int], np.ndarray] | None = None,
 ) -> PosterReading:
     """Count stickers and tally marks in every zone of a photographed poster (BGR colour image).
 
     The page comes from the QR; ``page_number`` is used when the QR cannot be read (a template
-    with one page needs neither).  Raises InputError when the image is not in colour, the marks
-    are not found, or the page cannot be told.
+    with one page needs neither).  ``blank``, given a page number, returns that blank poster page
+    in colour at ``config.px_per_mm``; with it, stickers stuck outside the zones are found and
+    flag the poster.  Raises InputError when the image is not in colour, the marks are not found,
+    or the page cannot be told.
     """
     if image.ndim != 3 or image.shape[2] != 3:
         raise InputError("stickers.not_colour")
@@ -597,7 +668,9 @@ def read_poster(
     if page is not first:
         located = locate(image, page)
     poster = warp_poster(image, template, located, config)
-    zones = read_zones(poster, [f for f in page.fields if f.kind == "zone"], config)
+    zone_fields = [f for f in page.fields if f.kind == "zone"]
+    zones, unit = _read_zones(poster, zone_fields, config)
+    outside = stray_stickers(poster, blank(number), zone_fields, unit, config) if blank else ()
     if template.kind == "traffic_light" and config.flag_colour_mismatch:
         zones = tuple(_flag_mismatch(z, config) for z in zones)
     flagged_zones = [z for z in zones if z.flagged]
@@ -605,5 +678,8 @@ def read_poster(
     if flagged_zones:
         z = flagged_zones[0]
         why = next((s.reason for s in z.stickers if s.flagged), z.tally.reason)
+    if outside and not why:
+        why = reason("stickers.outside_zones")
     log.debug("poster page %s: %d zones, %d flagged", number, len(zones), len(flagged_zones))
-    return PosterReading(number, serial, located.error_mm, zones, bool(flagged_zones), why)
+    flagged = bool(flagged_zones) or bool(outside)
+    return PosterReading(number, serial, located.error_mm, zones, flagged, why, outside)

@@ -184,6 +184,7 @@ def test_cli_counts_a_photo(
     zone = template.pages[1].fields[0]
     x, y, w, _ = zone.box
     stickers = [Sticker(x + w / 2, y + 30 + 25 * i, "green") for i in range(2)]
+    stickers.append(Sticker(template.page_width / 2, 100.0, "red"))  # on the statement
     photo = tmp_path / "photo.jpg"
     cv2.imwrite(str(photo), _photo(pdf, 1, stickers, seed=13))
     broken = tmp_path / "broken.jpg"
@@ -196,6 +197,7 @@ def test_cli_counts_a_photo(
         "poster 2" in captured.out
         and "samaa mieltä: green 2, yellow 0, red 0, blue 0" in captured.out
     )
+    assert "outside the zones: red 1" in captured.out
     assert "broken.jpg" in captured.err
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     green = next(r for r in rows if r["field"] == zone.id and r["colour"] == "green")
@@ -244,3 +246,26 @@ def test_random_strokes_are_exact_or_flagged(plus_minus: tuple[Path, Template], 
     reading = read_poster(_photo(pdf, 0, [], strokes, seed=seed), template)
     for zone in reading.zones:
         assert zone.tally.count == truth[zone.field_id] or zone.tally.flagged, zone.tally
+
+
+def test_stickers_outside_the_zones_flag_the_poster(traffic_light: tuple[Path, Template]) -> None:
+    from samples.poster_photos import render_page
+
+    pdf, template = traffic_light
+    page = template.pages[2]
+    zone = page.fields[0]
+    x, y, w, _ = zone.box
+    stickers = [Sticker(x + w / 2, y + 40, "green"), Sticker(x + w / 2, y + 90, "green")]
+    photo_clean = _photo(pdf, 2, stickers, seed=15)
+
+    def blank(number: int) -> np.ndarray:
+        return render_page(pdf, number - 1, 3.0)
+
+    clean = read_poster(photo_clean, template, blank=blank)
+    assert not clean.flagged and clean.outside == ()
+    # one sticker on the statement text, above the zones
+    stray = [*stickers, Sticker(template.page_width / 2, 95.0, "yellow")]
+    reading = read_poster(_photo(pdf, 2, stray, seed=15), template, blank=blank)
+    assert reading.flagged and reading.reason == "stickers.outside_zones"
+    assert [(b.colour, b.count) for b in reading.outside] == [("yellow", 1)]
+    assert reading.zone(zone.id).count("green") == 2

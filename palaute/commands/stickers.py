@@ -7,10 +7,15 @@ import argparse
 import csv
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from palaute import i18n
 from palaute.errors import ExitCode, InputError, PalauteError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 COLOUR_KEYS = {
@@ -18,6 +23,7 @@ COLOUR_KEYS = {
     "yellow": "stickers.colour_yellow",
     "red": "stickers.colour_red",
     "blue": "stickers.colour_blue",
+    "other": "stickers.colour_other",
 }
 
 
@@ -41,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from forms.template import Template, TemplateError
     from scanner.stickers import read_poster
 
+    blank = None
     if args.form.suffix.lower() == ".json":
         try:
             template = Template.load(args.form)
@@ -50,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
             ) from None
     else:
         template = read_template_from_pdf(args.form)
+        blank = _blank_pages(args.form, len(template.pages))
     if not any(f.kind == "zone" for f in template.fields()):
         raise InputError("stickers.not_a_poster", file=str(args.form))
     rows: list[list[str]] = []
@@ -59,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             if image is None:
                 raise InputError("stickers.bad_image", file=str(photo))
-            reading = read_poster(image, template, args.page)
+            reading = read_poster(image, template, args.page, blank=blank)
         except PalauteError as exc:
             print(f"palaute: {photo}: {exc.message()}", file=sys.stderr)
             failed += 1
@@ -107,6 +115,26 @@ def run(args: argparse.Namespace) -> int:
                     zone.tally.reason,
                 ]
             )
+        if reading.outside:
+            counts = ", ".join(
+                f"{i18n.t(COLOUR_KEYS[b.colour])} {b.count}" for b in reading.outside
+            )
+            print(i18n.t("stickers.outside", counts=counts))
+            print(f"    ! {i18n.t('stickers.outside_zones')}")
+            for b in reading.outside:
+                rows.append(
+                    [
+                        str(photo),
+                        str(reading.page),
+                        "",
+                        "",
+                        "",
+                        b.colour,
+                        str(b.count),
+                        "1",
+                        b.reason,
+                    ]
+                )
     if args.csv is not None:
         with args.csv.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
@@ -125,3 +153,27 @@ def run(args: argparse.Namespace) -> int:
             )
             writer.writerows(rows)
     return ExitCode.FINISHED_WITH_REJECTIONS if failed else ExitCode.OK
+
+
+def _blank_pages(pdf: Path, pages: int) -> Callable[[int], np.ndarray] | None:
+    """Blank poster pages rendered from the printed PDF (to find stickers outside the zones);
+    None when the PDF's pages are not the posters one to one (an A2 poster printed in tiles)."""
+    import cv2
+    import pypdfium2 as pdfium
+
+    from scanner.stickers import DEFAULT_CONFIG
+
+    doc = pdfium.PdfDocument(str(pdf))
+    if len(doc) != pages:
+        doc.close()
+        return None
+    cache: dict[int, np.ndarray] = {}
+
+    def blank(number: int) -> np.ndarray:
+        if number not in cache:
+            scale = DEFAULT_CONFIG.px_per_mm * 25.4 / 72
+            image = doc[number - 1].render(scale=scale).to_pil().convert("RGB")
+            cache[number] = cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
+        return cache[number]
+
+    return blank
