@@ -159,6 +159,7 @@ def _blank_pages(pdf: Path, pages: int) -> Callable[[int], np.ndarray] | None:
     """Blank poster pages rendered from the printed PDF (to find stickers outside the zones);
     None when the PDF's pages are not the posters one to one (an A2 poster printed in tiles)."""
     import cv2
+    import numpy
     import pypdfium2 as pdfium
 
     from scanner.stickers import DEFAULT_CONFIG
@@ -173,7 +174,7 @@ def _blank_pages(pdf: Path, pages: int) -> Callable[[int], np.ndarray] | None:
         if number not in cache:
             scale = DEFAULT_CONFIG.px_per_mm * 25.4 / 72
             image = doc[number - 1].render(scale=scale).to_pil().convert("RGB")
-            cache[number] = cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
+            cache[number] = cv2.cvtColor(numpy.asarray(image), cv2.COLOR_RGB2BGR)
         return cache[number]
 
     return blank
