@@ -28,7 +28,7 @@ from scanner.results import FieldResult, FieldStatus
 class LineConfig:
     """Every threshold of rating-line reading.  Lengths in millimetres; grey levels 0-255."""
 
-    ink_threshold: int = 150  # a page pixel darker than this is ink
+    ink_contrast: int = 45  # a page pixel this much darker than the blank is added ink (pencil too)
     paper_threshold: int = 200  # a blank pixel lighter than this is paper
     printed_grow_mm: float = 0.35  # printed ink is grown by this before being ignored
     realign_mm: float = 1.5  # local re-alignment: search this far each way
@@ -86,8 +86,10 @@ def read_line(
     x0, y0, x1, y1 = box_px
     left, right = max(0, x0 - margin), min(page.shape[1], x1 + margin)
     top, bottom = max(0, y0), min(page.shape[0], y1)
-    ink = _window(page, top + dy, left + dx, bottom - top, right - left) < config.ink_threshold
-    printed = blank[top:bottom, left:right] < config.paper_threshold
+    window = _window(page, top + dy, left + dx, bottom - top, right - left).astype(np.int16)
+    reference = blank[top:bottom, left:right]
+    ink = window < reference.astype(np.int16) - config.ink_contrast
+    printed = reference < config.paper_threshold
     grow = max(1, round(config.printed_grow_mm * s)) * 2 + 1
     printed = cv2.dilate(printed.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
     added = (ink & ~printed).astype(np.uint8)

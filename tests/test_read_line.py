@@ -34,19 +34,26 @@ def _pt(x: float, y: float) -> tuple[int, int]:
     return round(x * S), round(y * S)
 
 
-def draw(image: np.ndarray, field: Field, position: float, shape: str, dy: float = 0.0) -> None:
+def draw(
+    image: np.ndarray,
+    field: Field,
+    position: float,
+    shape: str,
+    dy: float = 0.0,
+    grey: int = 30,
+) -> None:
     x = field.box[0] + field.box[2] * position / 100
     y = field.box[1] + field.box[3] / 2 + dy
     pen = max(2, round(0.5 * S))
     if shape == "x":
         a = 3.5
-        cv2.line(image, _pt(x - a, y - a), _pt(x + a, y + a), 30, pen, cv2.LINE_AA)
-        cv2.line(image, _pt(x - a, y + a * 1.1), _pt(x + a * 0.9, y - a), 30, pen, cv2.LINE_AA)
+        cv2.line(image, _pt(x - a, y - a), _pt(x + a, y + a), grey, pen, cv2.LINE_AA)
+        cv2.line(image, _pt(x - a, y + a * 1.1), _pt(x + a * 0.9, y - a), grey, pen, cv2.LINE_AA)
     elif shape == "tick":
-        cv2.line(image, _pt(x - 2.0, y - 2.5), _pt(x, y), 30, pen, cv2.LINE_AA)
-        cv2.line(image, _pt(x, y), _pt(x + 3.5, y - 6.5), 30, pen, cv2.LINE_AA)
+        cv2.line(image, _pt(x - 2.0, y - 2.5), _pt(x, y), grey, pen, cv2.LINE_AA)
+        cv2.line(image, _pt(x, y), _pt(x + 3.5, y - 6.5), grey, pen, cv2.LINE_AA)
     elif shape == "stroke":
-        cv2.line(image, _pt(x, y - 5), _pt(x + 0.3, y + 5), 30, pen, cv2.LINE_AA)
+        cv2.line(image, _pt(x, y - 5), _pt(x + 0.3, y + 5), grey, pen, cv2.LINE_AA)
 
 
 @pytest.mark.parametrize("shape", ["x", "tick", "stroke"])
@@ -117,9 +124,21 @@ def test_skewed_scan_registered_by_its_marks(sheet: tuple[np.ndarray, Template])
     rotation = cv2.getRotationMatrix2D((w / 2, h / 2), 1.2, 0.97)
     rotation[:, 2] += (25, -18)
     scan = cv2.warpAffine(filled, rotation, (w, h), borderValue=255, flags=cv2.INTER_AREA)
+    noise = np.random.default_rng(1).normal(0, 8, scan.shape)
+    scan = np.clip(scan + noise, 0, 255).astype(np.uint8)
     located = locate(scan, template.page(1))
     to_page = np.array([[S, 0, 0], [0, S, 0], [0, 0, 1]]) @ located.homography
     registered = cv2.warpPerspective(scan, to_page, (w, h), borderValue=255)
     assert located.error_mm < 0.3
     assert abs(float(read_line(registered, blank, first, S).value or -99) - 42.0) <= 3
     assert abs(float(read_line(registered, blank, second, S).value or -99) - 88.0) <= 3
+
+
+def test_light_pencil_cross_is_read(sheet: tuple[np.ndarray, Template]) -> None:
+    blank, template = sheet
+    field = next(f for f in template.fields() if f.kind == "line")
+    page = blank.copy()
+    draw(page, field, 64.0, "x", grey=175)
+    page = np.clip(page.astype(np.int16) - 12, 0, 255).astype(np.uint8)  # a greyer scan
+    result = read_line(page, blank, field, S)
+    assert result.status == FieldStatus.OK and abs(float(result.value or 0) - 64.0) <= 3
