@@ -219,3 +219,21 @@ def test_posters_print_on_every_paper(tmp_path: Path, paper: str) -> None:
             assert sizes == [(width, height)]
     finally:
         doc.close()
+
+
+def test_plain_string_items_are_located_by_their_own_line(tmp_path: Path) -> None:
+    (problem,) = problems(
+        tmp_path,
+        """\
+        form:
+          kind: word_task
+          id: sanat
+          title: Sanat
+          language: fi
+        items:
+          - hyvinvointi
+          - lakisääteinen
+          - "minimi ☃"
+        """,
+    )
+    assert problem.key == "spec.missing_glyph" and problem.params["line"] == 9

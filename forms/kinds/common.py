@@ -13,7 +13,7 @@ from forms.layout import Align, FormLayout, PageLayout, Primitive, Text
 from forms.shapes import RGB
 from forms.spec import LANGUAGES, Checker, FormSpec, MethodSpec, SpecError
 from forms.template import Box, Mark, Page, Template
-from forms.yamlsource import LineDict
+from forms.yamlsource import LineDict, LineList
 from palaute.errors import InputError
 
 # Paper sizes in millimetres, portrait.
@@ -137,7 +137,7 @@ def read_entries(
         check.fail("spec.too_many_items", line, count=len(raw), max=max_count, kind=kind)
     out: list[Entry] = []
     for n, item in enumerate(raw, start=1):
-        item_line = getattr(item, "line", line)
+        item_line = raw.line_of_item(n - 1) if isinstance(raw, LineList) else line
         if isinstance(item, str):
             text = " ".join(item.split())
             missing = fonts.missing_glyphs(text)
