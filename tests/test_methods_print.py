@@ -194,3 +194,24 @@ def test_word_task_boxes_are_printed_where_the_template_says(tmp_path: Path) -> 
             ring[2 * pad : -2 * pad, 2 * pad : -2 * pad] = False
             assert ring.sum() > 0.8 * 4 * (x1 - x0), (field.id, option.value)
             assert ink[y0 + 2 * pad : y1 - 2 * pad, x0 + 2 * pad : x1 - 2 * pad].sum() == 0
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_built_in_words_fit_in_every_language(tmp_path: Path, name: str, lang: str) -> None:
+    text = (LAYOUTS / name).read_text(encoding="utf-8").replace("language: fi", f"language: {lang}")
+    spec = tmp_path / name
+    spec.write_text(text, encoding="utf-8")
+    layout = build(spec)
+    assert layout.template.language == lang
+    labels = {f.label for f in layout.template.fields() if f.kind == "zone"}
+    if SAMPLES[name][0] == "traffic_light":
+        assert (
+            labels == {"håller med", "vet inte", "håller inte med"}
+            if lang == "sv"
+            else {
+                "agree",
+                "can't say",
+                "disagree",
+            }
+        )
