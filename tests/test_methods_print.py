@@ -24,8 +24,6 @@ from .conftest import LAYOUTS, SEED_FORM
 
 SAMPLES = {
     "liikennevaloaanestys.yaml": ("traffic_light", 7),
-    "liikennevaloaanestys_sv.yaml": ("traffic_light", 7),
-    "liikennevaloaanestys_en.yaml": ("traffic_light", 7),
     "plussat_ja_miinukset.yaml": ("plus_minus", 1),
     "palvelu_on_juliste.yaml": ("service_poster", 1),
     "sanatehtava.yaml": ("word_task", 1),
@@ -34,6 +32,15 @@ SAMPLES = {
     "arviointijana.yaml": ("rating_line", 1),
     "asiakaspalautepaiva.yaml": ("flyer", 1),
 }
+# Swedish and English versions beside the Finnish samples print the same sheets.
+SAMPLES.update(
+    {
+        name.replace(".yaml", f"_{lang}.yaml"): value
+        for name, value in list(SAMPLES.items())
+        for lang in ("sv", "en")
+        if (LAYOUTS / name.replace(".yaml", f"_{lang}.yaml")).exists()
+    }
+)
 DPI = 150
 
 

@@ -5,7 +5,7 @@ page has no registration marks and no QR (its template page has no marks and emp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,12 @@ class FlyerGeometry:
     left: float = 22.0
     gap: float = 10.0
 
+    def fitted(self, step: float) -> FlyerGeometry:
+        """Spacing scaled by ``step`` squared, type sizes by ``step`` (never below 11 pt)."""
+        sizes = {k: max(11.0, v * step) for k, v in self.__dict__.items() if k.endswith("_pt")}
+        gaps = {"gap": self.gap * step * step, "face_r": self.face_r * step}
+        return replace(self, **sizes, **gaps)
+
 
 GEOMETRY = FlyerGeometry()
 BLUE = ZONE_RGB["blue"]
@@ -83,10 +89,26 @@ def load(data: Any, path: Path, kind: str) -> FlyerSpec:
     return FlyerSpec(**base, **values, **optional, points=tuple(points), coffee=coffee)
 
 
+# Longer wording (another language, a long address) first closes up the spacing, then shrinks
+# the type a little; the floor is FIT_STEPS' last entry.
+FIT_STEPS = (1.0, 0.9, 0.8)
+
+
 def layout(spec: MethodSpec) -> FormLayout:
     assert isinstance(spec, FlyerSpec)
     style = style_for(spec.paper)
-    g = GEOMETRY
+    for step in FIT_STEPS:
+        g = GEOMETRY.fitted(step)
+        prims, bottom = _compose(spec, style, g)
+        if bottom <= style.page_height - g.band_inset:
+            page = PageLayout(1, tuple(prims), (), marks=(), ids=())
+            empty = (0.0, 0.0, 0.0, 0.0)
+            return build_layout(spec, style, [page], [Page(1, (), empty, empty)])
+    raise InputError("layout.too_tall", file=spec.source, question="flyer")
+
+
+def _compose(spec: FlyerSpec, style: Any, g: FlyerGeometry) -> tuple[list[Primitive], float]:
+    """The flyer's primitives and how far down the page they reach."""
     lang = spec.language
     width = style.page_width - 2 * g.left
     i = g.band_inset
@@ -130,8 +152,4 @@ def layout(spec: MethodSpec) -> FormLayout:
         y += g.gap / 2
         centred(i18n.t("methods.flyer_organisers", lang), g.small_pt, bold=True)
         centred(spec.organisers, g.small_pt)
-    if y > style.page_height - g.band_inset:
-        raise InputError("layout.too_tall", file=spec.source, question="flyer")
-    page = PageLayout(1, tuple(prims), (), marks=(), ids=())
-    empty = (0.0, 0.0, 0.0, 0.0)
-    return build_layout(spec, style, [page], [Page(1, (), empty, empty)])
+    return prims, y
