@@ -242,7 +242,12 @@ def questionnaire_from(data: Any, path: Path) -> FormSpec:
     if kind != QUESTIONNAIRE:
         from forms.kinds import KINDS
 
-        check.fail("spec.bad_kind", form.line_of("kind"), value=str(kind), allowed=", ".join(KINDS))
+        if kind in KINDS:  # a valid spec of another kind, read where a questionnaire is needed
+            check.fail("spec.not_questionnaire", form.line_of("kind"), kind=str(kind))
+        else:
+            check.fail(
+                "spec.bad_kind", form.line_of("kind"), value=str(kind), allowed=", ".join(KINDS)
+            )
     form_id = check.new_id(form.get("id"), form.line_of("id"), "form")
     title = check.text(form, "title", "form")
     language = check.text(form, "language", "form")

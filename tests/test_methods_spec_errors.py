@@ -237,3 +237,14 @@ def test_plain_string_items_are_located_by_their_own_line(tmp_path: Path) -> Non
         """,
     )
     assert problem.key == "spec.missing_glyph" and problem.params["line"] == 9
+
+
+def test_a_poster_spec_is_not_a_questionnaire(tmp_path: Path) -> None:
+    from forms.spec import load_spec
+
+    from .conftest import LAYOUTS
+
+    with pytest.raises(SpecError) as info:
+        load_spec(LAYOUTS / "plussat_ja_miinukset.yaml")
+    (problem,) = [p for p in info.value.problems if p.key == "spec.not_questionnaire"]
+    assert problem.params["kind"] == "plus_minus" and problem.params["line"] == 4
