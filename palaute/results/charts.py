@@ -28,7 +28,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from palaute.i18n import t
-from palaute.results.stats import ChoiceStats, Comparison, LikertStats, WeekCount
+from palaute.results.stats import (
+    ChoiceStats,
+    Comparison,
+    LikertStats,
+    LineStats,
+    WeekCount,
+    WordTask,
+)
 
 # Colours: blue for agreement, red-orange for disagreement, grey in the middle
 # (readable for the common colour-vision deficiencies, and in greyscale by lightness).
@@ -219,6 +226,58 @@ def choice_chart(s: ChoiceStats, lang: str) -> Chart:
     ax.set_xticks(range(0, 101, 20), [f"{v} %" for v in range(0, 101, 20)])
     ax.set_yticks(range(k), [_wrap(label, 34) for label in reversed(s.labels)], fontsize=8)
     ax.set_xlabel(t("results.chart_choice_axis", lang, n=s.n), fontsize=8, color=TEXT)
+    return Chart(fig, tuple(bars))
+
+
+def line_chart(s: LineStats, lang: str) -> Chart:
+    """A rating line's marks per tenth of the line, from the dissatisfied end to the satisfied."""
+    fig = _figure(2.0)
+    ax = fig.add_subplot()
+    _style(ax)
+    bars = []
+    step = 100 / max(1, len(s.bins))
+    for i, count in enumerate(s.bins):
+        left = i * step
+        ax.bar(left + step / 2, count, width=step * 0.85, color=BAR, linewidth=0)
+        bars.append(
+            Bar(f"{left:.0f}-{left + step:.0f}", "count", left + step * 0.075, step * 0.85, count)
+        )
+        if count:
+            ax.text(
+                left + step / 2, count, f"{count}", ha="center", va="bottom", fontsize=7, color=TEXT
+            )
+    ax.set_xlim(0, 100)
+    ax.set_xticks(range(0, 101, 10), [f"{v}" for v in range(0, 101, 10)], fontsize=7)
+    ax.set_ylim(0, max(s.bins, default=0) * 1.2 + 1)
+    ax.set_xlabel(t("results.chart_line_axis", lang, n=s.n), fontsize=8, color=TEXT)
+    return Chart(fig, tuple(bars))
+
+
+def word_task_chart(w: WordTask, lang: str) -> Chart:
+    """% of respondents who said each term needs explaining, the most in need first."""
+    k = max(1, len(w.terms))
+    fig = _figure(0.7 + 0.28 * k)
+    ax = fig.add_subplot()
+    _style(ax)
+    bars = []
+    for row, term in enumerate(w.terms):
+        ypos = k - 1 - row
+        p = term.needs_explaining_pct
+        ax.barh(ypos, p, height=0.6, color=DISAGREE[1], linewidth=0)
+        ax.text(
+            p + 1.0,
+            ypos,
+            f"{round(p)} %  ({term.needs_explaining}/{term.n})",
+            va="center",
+            fontsize=7,
+            color=TEXT,
+        )
+        bars.append(Bar(term.label, "percent", 0.0, p, term.needs_explaining))
+    ax.set_xlim(0, 110)
+    ax.set_ylim(-0.6, k - 0.4)
+    ax.set_xticks(range(0, 101, 20), [f"{v} %" for v in range(0, 101, 20)])
+    ax.set_yticks(range(k), [_wrap(term.label, 34) for term in reversed(w.terms)], fontsize=7)
+    ax.set_xlabel(t("results.chart_word_task_axis", lang), fontsize=8, color=TEXT)
     return Chart(fig, tuple(bars))
 
 

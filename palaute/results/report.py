@@ -291,7 +291,42 @@ class _Builder:
             median=text.number(ln.median, self.lang),
             mean=text.number(ln.mean, self.lang),
         )
-        return [_p(f"{number}. {ln.label}", s.h1), _p(summary, s.body)]
+        chart = _chart_image(charts.line_chart(ln, self.lang))
+        return [
+            CondPageBreak(60 * mm),
+            KeepTogether([_p(f"{number}. {ln.label}", s.h1), chart, _p(summary, s.body)]),
+        ]
+
+    def word_task_section(self, number: int, w: stats.WordTask) -> list[Flowable]:
+        s = self.s
+        heading = _p(f"{number}. {self.tr('results.word_task_heading')}", s.h1)
+        body: list[list[Any]] = [
+            [
+                self.tr("results.table_term"),
+                self.tr("results.table_n"),
+                self.tr("results.table_understandable"),
+                self.tr("results.table_needs_explaining"),
+            ]
+        ]
+        for term in w.terms:
+            body.append(
+                [
+                    _p(term.label, s.cell),
+                    str(term.n),
+                    text.percent(100 - term.needs_explaining_pct if term.n else 0.0, self.lang),
+                    text.percent(term.needs_explaining_pct, self.lang),
+                ]
+            )
+        out: list[Flowable] = [
+            heading,
+            _p(self.tr("results.word_task_intro"), s.body),
+            _chart_image(charts.word_task_chart(w, self.lang)),
+            Spacer(1, 2 * mm),
+            _table(body, [80 * mm, 20 * mm, 30 * mm, 30 * mm]),
+        ]
+        if w.unresolved:
+            out.append(_p(self.tr("results.unresolved_note", count=w.unresolved), s.note))
+        return out
 
     def texts_section(self, ts: stats.TextStats, standalone: int | None) -> list[Flowable]:
         s = self.s
@@ -420,7 +455,11 @@ class _Builder:
     # -- whole --------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
         story = self.title_page() + self.method()
-        for number, sec in enumerate(self.summary.sections, start=1):
+        first = 1
+        if self.summary.word_task is not None:
+            story += self.word_task_section(1, self.summary.word_task)
+            first = 2
+        for number, sec in enumerate(self.summary.sections, start=first):
             if sec.likert:
                 story += self.likert_section(number, sec.likert)
             elif sec.choice is not None:

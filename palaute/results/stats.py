@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from forms.template import Field, Option
@@ -151,6 +151,40 @@ class LineStats:
     median: float | None
     mean: float | None
     unresolved: int
+    bins: tuple[int, ...] = ()  # marks per tenth of the line: 0-10, 10-20, ... 90-100
+
+
+LINE_BINS = 10
+
+
+@dataclass(frozen=True)
+class WordTerm:
+    """One term of a word task: how many found it understandable, how many need it explained."""
+
+    field_id: str
+    label: str
+    understandable: int
+    needs_explaining: int
+
+    @property
+    def n(self) -> int:
+        return self.understandable + self.needs_explaining
+
+    @property
+    def needs_explaining_pct(self) -> float:
+        return _pct(self.needs_explaining, self.n)
+
+
+@dataclass(frozen=True)
+class WordTask:
+    """A word task sheet (sanatehtävä), terms ordered by how often they need explaining."""
+
+    terms: tuple[WordTerm, ...]
+    unresolved: int
+
+
+# The two answers of a word-task term (forms/kinds/word_task.py).
+UNDERSTANDABLE, NEEDS_EXPLAINING = "understandable", "needs_explaining"
 
 
 @dataclass(frozen=True)
@@ -200,6 +234,7 @@ class Summary:
     respondents: int
     sections: tuple[Section, ...]
     weeks: tuple[WeekCount, ...]
+    word_task: WordTask | None = None  # a word-task sheet's terms, summarised together
 
     @property
     def likert(self) -> tuple[LikertStats, ...]:
@@ -295,7 +330,33 @@ def line_stats(responses: Iterable[Response], f: Field) -> LineStats:
         median=float(statistics.median(sample)) if sample else None,
         mean=float(statistics.fmean(sample)) if sample else None,
         unresolved=unresolved,
+        bins=line_bins(sample),
     )
+
+
+def line_bins(sample: Iterable[float]) -> tuple[int, ...]:
+    counts = [0] * LINE_BINS
+    for v in sample:
+        counts[min(LINE_BINS - 1, max(0, int(v // (100 / LINE_BINS))))] += 1
+    return tuple(counts)
+
+
+def word_task(responses: Sequence[Response], fields: Iterable[Field]) -> WordTask:
+    terms = []
+    unresolved = 0
+    for f in fields:
+        counter: Counter[str] = Counter()
+        for r in responses:
+            a = r.answers.get(f.id)
+            if a is None:
+                continue
+            if a.unresolved:
+                unresolved += 1
+            elif isinstance(a.usable_value, str):
+                counter[a.usable_value] += 1
+        terms.append(WordTerm(f.id, f.label, counter[UNDERSTANDABLE], counter[NEEDS_EXPLAINING]))
+    terms.sort(key=lambda term: (-term.needs_explaining_pct, term.label))
+    return WordTask(tuple(terms), unresolved)
 
 
 def text_stats(responses: Iterable[Response], f: Field) -> TextStats:
@@ -336,7 +397,13 @@ def summarise(data: SurveyData) -> Summary:
     responses = data.responses
     order: list[str] = []
     parts: dict[str, dict[str, list]] = {}
+    words = None
+    if data.template.kind == "word_task":
+        terms = [f for f in data.fields() if f.kind == "single"]
+        words = word_task(responses, terms)
     for f in data.fields():
+        if f.kind == "zone" or (words is not None and f.kind == "single"):
+            continue  # poster zones are counted from stickers; word-task terms are summarised together
         if f.question not in parts:
             order.append(f.question)
             parts[f.question] = {"likert": [], "choice": [], "line": [], "texts": []}
@@ -361,7 +428,7 @@ def summarise(data: SurveyData) -> Summary:
                 texts=tuple(part["texts"]),
             )
         )
-    return Summary(len(responses), tuple(sections), responses_per_week(responses))
+    return Summary(len(responses), tuple(sections), responses_per_week(responses), words)
 
 
 # -- breakdowns (with anonymity) ---------------------------------------------------------------
