@@ -248,11 +248,13 @@ def _plan_single(
             return FieldPlan(
                 truth, [MarkOp("erased", first, style), MarkOp("choice", value, style)]
             )
-        truth.expect, truth.value = "corrected", value
         truth.style = f"correction:{style}"
         truth.marked = sorted([first, value])
         truth.cancelled = [first]
-        truth.accept = ["ambiguous"]
+        if f.kind == "likert":  # a circle struck through: plain to anyone
+            truth.expect, truth.value, truth.accept = "corrected", value, ["ambiguous"]
+        else:  # a blacked-out box: no convention says it cancels, so a person decides
+            truth.expect, truth.value, truth.accept = "ambiguous", None, ["corrected"]
         ops = [
             MarkOp("choice", first, style),
             MarkOp("strike", first),
@@ -307,10 +309,11 @@ def _plan_multiple(
     if rest and rng.random() < CORRECTION * persona.untidy:
         wrong = str(rng.choice(rest))
         ops = [MarkOp("choice", wrong, style), MarkOp("strike", wrong), *ops]
-        truth.expect, truth.style = "corrected", f"correction:{style}"
+        truth.style = f"correction:{style}"
         truth.marked = sorted([*chosen, wrong])
         truth.cancelled = [wrong]
-        truth.accept = ["ambiguous"]
+        # a blacked-out box: no convention says it cancels, so a person decides
+        truth.expect, truth.value, truth.accept = "ambiguous", None, ["corrected"]
     if style in HARD_STYLES:
         truth.accept = sorted({*truth.accept, "ambiguous"})
     return FieldPlan(truth, ops)

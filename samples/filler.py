@@ -91,7 +91,8 @@ def fill_page(
                 for stroke in marks.circle_label(rng, label_box(f, op.option), width):
                     layer.draw(stroke, rng)
             elif op.op == "strike":
-                for stroke in marks.strike_out(rng, target_box(f, op.option), width):
+                heavy = f.kind != "likert"  # a cancelled box is blacked out
+                for stroke in marks.strike_out(rng, target_box(f, op.option), width, heavy):
                     layer.draw(stroke, rng)
             elif op.op == "line":
                 for stroke in marks.line_mark(rng, f.box, op.position, width):

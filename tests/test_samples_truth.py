@@ -35,7 +35,7 @@ def check_field_conventions(template: Template, truth: GroundTruth) -> None:
                     isinstance(ft.value, list) and ft.value == sorted(ft.value)
                 )
                 assert ft.value is None or set(ft.value) <= set(values)
-                assert (ft.value is None) == (ft.expect == "empty")
+                assert (ft.value is None) == (ft.expect in ("empty", "ambiguous"))
             elif f.kind == "text":
                 assert ft.expect in ("written", "blank")
                 if ft.expect == "written":
