@@ -111,7 +111,7 @@ class Persona:
     def ink(self) -> Pen:
         """This person's pen: the model's colour shaded a little, pressed lightly or firmly."""
         base = PENS[self.pen]
-        amount = 0.25 * self.shade
+        amount = 0.15 * self.shade
         if amount >= 0:  # towards white
             colour = tuple(int(c + (255 - c) * amount) for c in base.color)
         else:  # towards black
