@@ -23,7 +23,7 @@ import numpy as np
 from forms.api import print_form
 from palaute.store import Survey, accounts
 from palaute.store import review as store_review
-from scanner.page_images import write_png
+from scanner.page_images import write_image
 from scanner.results import FieldResult, FieldStatus, PageIdentity, PageResult, PageStatus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ def build(directory: Path, flags: int) -> tuple[Path, int]:
     with Survey.open(path) as survey:
         template = survey.register_pdf(printed.pdf)
         page2 = template.page(2)
-        write_png(survey.images_dir / "shared" / "page2.png", rasterise(printed.pdf, 1))
+        write_image(survey.images_dir / "shared" / "page2.png", rasterise(printed.pdf, 1))
         pages = -(-flags // len(page2.fields))
         file_id = survey.begin_file(directory / "scan.pdf", "cd" * 32, pages)
         made = 0

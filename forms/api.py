@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from forms.layout import FormLayout, layout_form
+from forms.kinds import layout_document, load_document
+from forms.layout import FormLayout
 from forms.render import render_pdf_bytes, template_path_for, write_atomically
-from forms.spec import load_spec
 from forms.template import Template
 
 
@@ -21,8 +21,8 @@ class Printed:
 
 
 def build(spec_path: Path) -> FormLayout:
-    """Validate and lay out a spec (no drawing)."""
-    return layout_form(load_spec(spec_path))
+    """Validate and lay out a spec of any kind (no drawing)."""
+    return layout_document(load_document(spec_path))
 
 
 def print_form(
@@ -44,4 +44,5 @@ def print_form(
     template_json = template_path_for(out)
     write_atomically(out, data)
     write_atomically(template_json, layout.template.to_json().encode("utf-8"))
-    return Printed(out, template_json, layout.template, copies * len(layout.pages))
+    sheets = len(layout.pages) * (len(layout.tiles.tiles) if layout.tiles else 1)
+    return Printed(out, template_json, layout.template, copies * sheets)

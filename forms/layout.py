@@ -16,6 +16,7 @@ from typing import Literal
 
 from forms import fonts
 from forms.geometry import DEFAULT_STYLE, Style
+from forms.shapes import RGB, Circle, Fill, Frame, IdPlacement, Marker, Polyline
 from forms.spec import (
     ChoiceQuestion,
     FollowUp,
@@ -23,10 +24,12 @@ from forms.spec import (
     Heading,
     Instruction,
     LikertQuestion,
+    MethodSpec,
     PageBreak,
     TextQuestion,
 )
 from forms.template import Box, Field, FieldKind, Mark, Option, Page, Template
+from forms.tiling import TilePlan
 from palaute import i18n
 from palaute.errors import InputError
 
@@ -43,6 +46,7 @@ class Text:
     italic: bool = False
     align: Align = "left"
     grey: float = 0.0  # 0 black ... 1 white
+    colour: RGB | None = None  # overrides grey when set
 
     def box(self) -> Box:
         width = fonts.width_mm(self.text, self.size, self.bold, self.italic)
@@ -91,7 +95,7 @@ class Line:
         return replace(self, y1=self.y1 + dy, y2=self.y2 + dy)
 
 
-Primitive = Text | Rect | Line
+Primitive = Text | Rect | Line | Fill | Frame | Circle | Polyline | Marker
 
 
 @dataclass
@@ -111,14 +115,21 @@ class PageLayout:
     number: int
     prims: tuple[Primitive, ...]
     fields: tuple[Field, ...]
+    # None: the style's four corner marks and one page ID at the style's QR box (questionnaires,
+    # posters).  Otherwise exactly these: feedback cards carry marks and an ID per card, and the
+    # flyer none at all.
+    marks: tuple[Mark, ...] | None = None
+    ids: tuple[IdPlacement, ...] | None = None
 
 
 @dataclass(frozen=True)
 class FormLayout:
-    spec: FormSpec
+    spec: FormSpec  # for the other kinds: their common part only (no items)
     style: Style
     pages: tuple[PageLayout, ...]
     template: Template
+    tiles: TilePlan | None = None  # a poster larger than the printer's paper: printed in tiles
+    method: MethodSpec | None = None  # the full spec of a kind other than questionnaire
 
 
 def _shift_box(box: Box, dy: float) -> Box:

@@ -7,6 +7,12 @@ Format version 1:  ``P1.<VERSION>.<PAGE>[.<SERIAL>]``
 * PAGE     page number, 1-based, two or more decimal digits
 * SERIAL   optional copy serial, six or more decimal digits; absent on a photocopy master
 
+Feedback cards (forms/kinds/cards.py) are printed several to a sheet and cut apart, and each card
+carries its own QR.  Their PAGE is ``100 × sheet + slot`` (slot 1-99, left to right, top to
+bottom), e.g. ``P1.1A2B3C4D.103`` is card 3 of sheet 1; the template has one page per card under
+that number (``card_page`` / ``card_slot`` convert).  The format itself is unchanged, so readers of
+format 1 read card IDs as they are.
+
 Only upper-case letters, digits and dots are used, so the payload fits QR's compact
 alphanumeric mode and stays short enough for a small code with high error correction.
 """
@@ -22,6 +28,24 @@ _PATTERN = re.compile(r"^P1\.([0-9A-F]{8})\.(\d{2,4})(?:\.(\d{6,9}))?$")
 
 class PageIdError(ValueError):
     """A QR payload that is not a palaute page ID (or of a format this version cannot read)."""
+
+
+CARD_SLOTS = 100  # card page numbers: CARD_SLOTS * sheet + slot
+
+
+def card_page(sheet: int, slot: int) -> int:
+    """The page number carried by card ``slot`` (1-based) of printed sheet ``sheet`` (1-based)."""
+    if not 1 <= slot < CARD_SLOTS or not 1 <= sheet <= 99:
+        raise PageIdError(f"card slot {slot} of sheet {sheet} is out of range")
+    return CARD_SLOTS * sheet + slot
+
+
+def card_slot(page: int) -> tuple[int, int]:
+    """(sheet, slot) of a card page number; PageIdError for a number that is not a card's."""
+    sheet, slot = divmod(page, CARD_SLOTS)
+    if sheet < 1 or slot < 1:
+        raise PageIdError(f"page {page} is not a card page")
+    return sheet, slot
 
 
 @dataclass(frozen=True, order=True)

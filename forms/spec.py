@@ -110,6 +110,23 @@ class FormSpec:
         ]
 
 
+@dataclass(frozen=True)
+class MethodSpec:
+    """The common part of a spec for one of the seed's other paper methods (``form.kind`` other
+    than questionnaire).  Each kind in forms/kinds/ extends it with what it prints."""
+
+    kind: str
+    id: str
+    title: str
+    language: str
+    organisation: str
+    paper: str  # A4, A3 or A2
+    source: str  # file it came from, for messages
+
+
+QUESTIONNAIRE = "questionnaire"
+
+
 class SpecError(InputError):
     """One or more problems in a spec file, each a line of its own."""
 
@@ -124,7 +141,17 @@ class SpecError(InputError):
 # ---------------------------------------------------------------------------------------------
 
 
-_FORM_KEYS = {"id", "title", "language", "organisation", "header", "intro", "thanks", "numbering"}
+_FORM_KEYS = {
+    "kind",
+    "id",
+    "title",
+    "language",
+    "organisation",
+    "header",
+    "intro",
+    "thanks",
+    "numbering",
+}
 _ITEM_KEYS: dict[str, set[str]] = {
     "heading": {"heading"},
     "instruction": {"instruction"},
@@ -191,9 +218,17 @@ class _Checker:
         return value
 
 
+# The checker is shared with the other document kinds (forms/kinds/).
+Checker = _Checker
+
+
 def load_spec(path: Path) -> FormSpec:
-    """Read and validate a form spec; raise SpecError listing every problem found."""
-    data = load_yaml(path)
+    """Read and validate a questionnaire spec; raise SpecError listing every problem found."""
+    return questionnaire_from(load_yaml(path), path)
+
+
+def questionnaire_from(data: Any, path: Path) -> FormSpec:
+    """Validate parsed YAML as a questionnaire spec."""
     check = _Checker(path)
     if not isinstance(data, LineDict):
         raise SpecError([InputError("spec.not_mapping", file=str(path), line=1, where="spec")])
@@ -203,6 +238,16 @@ def load_spec(path: Path) -> FormSpec:
     if form is None:
         raise SpecError(check.problems)
     check.keys(form, _FORM_KEYS, "form")
+    kind = form.get("kind", QUESTIONNAIRE)
+    if kind != QUESTIONNAIRE:
+        from forms.kinds import KINDS
+
+        if kind in KINDS:  # a valid spec of another kind, read where a questionnaire is needed
+            check.fail("spec.not_questionnaire", form.line_of("kind"), kind=str(kind))
+        else:
+            check.fail(
+                "spec.bad_kind", form.line_of("kind"), value=str(kind), allowed=", ".join(KINDS)
+            )
     form_id = check.new_id(form.get("id"), form.line_of("id"), "form")
     title = check.text(form, "title", "form")
     language = check.text(form, "language", "form")

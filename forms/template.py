@@ -30,8 +30,17 @@ Box = tuple[float, float, float, float]
 #   likert    one printed number in a row is circled (or ticked, crossed, underlined)
 #   text      a free-text area: written or blank, cropped for transcription
 #   line      a rating line: the mark's position along it, 0-100
-FieldKind = Literal["single", "multiple", "likert", "text", "line"]
-FIELD_KINDS: tuple[str, ...] = ("single", "multiple", "likert", "text", "line")
+#   zone      an area of a poster where stickers are stuck or tally marks drawn: counted
+FieldKind = Literal["single", "multiple", "likert", "text", "line", "zone"]
+FIELD_KINDS: tuple[str, ...] = ("single", "multiple", "likert", "text", "line", "zone")
+
+# Colours a zone may carry (the traffic-light vote's zones, and sticker colours).
+ZONE_COLOURS: tuple[str, ...] = ("green", "yellow", "red", "blue")
+
+# Keys added after the first release of the schema.  They are left out of the JSON when they
+# hold their default, so that templates of forms that do not use them (and their version
+# hashes) stay exactly as they were.
+_OPTIONAL_FIELD_KEYS = ("colour",)
 
 # Registration marks are ArUco markers from this dictionary; marker id i sits at corner i
 # (0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left), which fixes orientation.
@@ -64,6 +73,7 @@ class Field:
     parent: str | None = None  # write-ins and follow-ups: the field they belong to
     parent_value: str | None = None  # ...and the parent's answer that makes them relevant
     hint: str | None = None  # conditional hint printed with it ("if you answered no, ...")
+    colour: str | None = None  # zones: the colour it stands for (ZONE_COLOURS); else None
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,13 @@ class Template:
 
     # -- JSON -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return _round(asdict(self))
+        data: dict[str, Any] = _round(asdict(self))
+        for page in data["pages"]:
+            for f in page["fields"]:
+                for key in _OPTIONAL_FIELD_KEYS:
+                    if f.get(key) is None:
+                        f.pop(key, None)
+        return data
 
     def to_json(self) -> str:
         data = self.to_dict()
@@ -201,6 +217,9 @@ def _field_from(f: dict[str, Any]) -> Field:
     kind = f["kind"]
     if kind not in FIELD_KINDS:
         raise TemplateError(f"unknown field kind {kind!r} in field {f.get('id')}")
+    colour = f.get("colour")
+    if colour is not None and colour not in ZONE_COLOURS:
+        raise TemplateError(f"unknown zone colour {colour!r} in field {f.get('id')}")
     return Field(
         id=str(f["id"]),
         question=str(f["question"]),
@@ -215,6 +234,7 @@ def _field_from(f: dict[str, Any]) -> Field:
         parent=f.get("parent"),
         parent_value=f.get("parent_value"),
         hint=f.get("hint"),
+        colour=colour,
     )
 
 

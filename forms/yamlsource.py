@@ -22,6 +22,10 @@ class LineDict(dict[str, Any]):
 
 class LineList(list[Any]):
     line: int = 0
+    item_lines: tuple[int, ...] = ()  # the line of each entry (1-based)
+
+    def line_of_item(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
 class _Loader(yaml.SafeLoader):
@@ -48,6 +52,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
+    result.item_lines = tuple(child.start_mark.line + 1 for child in node.value)
     return result
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from forms.template import Template
 from palaute.errors import InputError, PalauteError
 from scanner.ingest import SourcePage, file_sha256, iter_pages, page_count
-from scanner.page_images import write_png
+from scanner.page_images import write_image
 from scanner.results import PageResult, PageStatus
 
 log = logging.getLogger(__name__)
@@ -158,10 +158,10 @@ class _Reading:
         target = Path(task.image_target)
         kind: str | None = None
         if normalised is not None:
-            write_png(target, normalised)
+            write_image(target, normalised)
             kind = ImageKind.NORMALISED
         elif result.status in _KEEP_SCAN_FOR:
-            write_png(target, _reduced(task.image, task.dpi))
+            write_image(target, _reduced(task.image, task.dpi))
             kind = ImageKind.SCAN
         result = dataclasses.replace(
             result,

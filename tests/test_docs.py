@@ -38,3 +38,16 @@ def test_template_doc_names_every_key() -> None:
         assert f'"{name}"' in text or f"`{name}`" in text, name
     example = re.search(r"`(P1\.[0-9A-F]{8}\.\d+\.\d+)`", text)
     assert example and PageId.decode(example.group(1)).serial == 17
+
+
+def test_spec_doc_kind_examples_print(tmp_path: Path) -> None:
+    from forms.api import print_form
+
+    text = (DOCS / "spec.md").read_text(encoding="utf-8")
+    examples = [e for e in re.findall(r"```yaml\n(.*?)```", text, re.S) if "kind:" in e]
+    assert len(examples) >= 3
+    for n, example in enumerate(examples):
+        path = tmp_path / f"kind{n}.yaml"
+        path.write_text(example, encoding="utf-8")
+        printed = print_form(path, tmp_path / f"kind{n}.pdf")
+        assert printed.template.kind in example

@@ -29,3 +29,17 @@ def test_page_id_rejects_garbage(payload: str) -> None:
 def test_page_id_rejects_unknown_format() -> None:
     with pytest.raises(PageIdError, match="not supported"):
         PageId.decode("P2.3FA9C2D1.01")
+
+
+def test_card_page_numbers() -> None:
+    from forms.pageid import card_page, card_slot
+
+    assert card_page(1, 3) == 103 and card_slot(103) == (1, 3)
+    assert card_slot(card_page(42, 99)) == (42, 99)
+    pid = PageId("34C25A69", card_page(2, 6), 17)
+    assert PageId.decode(pid.encode()).page == 206
+    for bad in (100, 5, 0):
+        with pytest.raises(PageIdError):
+            card_slot(bad)
+    with pytest.raises(PageIdError):
+        card_page(1, 100)

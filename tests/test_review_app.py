@@ -540,7 +540,7 @@ def test_turning_an_unidentified_page(client: TestClient, review_survey: Built) 
         with Survey.open(review_survey.path, create=False) as survey:
             row = survey.page(unidentified)
             assert row.rotation == 90 * turn and row.image_path
-            assert row.image_path.endswith(f".r{90 * turn}.png")
+            assert row.image_path.endswith(f".r{90 * turn}.jpg")
             size = Image.open(survey.images_dir / row.image_path).size
         assert (size[0] > size[1]) == (turn == 1)
     assert (

@@ -9,6 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,6 +83,12 @@ def log(built: Built, field_id: str) -> list[tuple[str, str, str | None, str | N
         conn.close()
 
 
+def press(page: Any, key: str) -> None:
+    """Press a key once the page's script is listening (a loaded machine may lag behind)."""
+    page.wait_for_selector("body[data-ready='1']", state="attached")
+    page.keyboard.press(key)
+
+
 def test_keyboard_review_and_transcription(desk: str, review_survey: Built) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
     assert shutil.which(str(CHROMIUM))
@@ -91,7 +98,7 @@ def test_keyboard_review_and_transcription(desk: str, review_survey: Built) -> N
             # the desk's strict Content-Security-Policy stays on: its script must work under it,
             # and the test uses no eval-based waits (which the policy would block)
             page = browser.new_page(locale="fi-FI")
-            page.set_default_timeout(10_000)
+            page.set_default_timeout(30_000)
             page.goto(f"{desk}/flags")
             assert page.url.endswith("/login")
             page.fill("#name", USER)
@@ -101,36 +108,36 @@ def test_keyboard_review_and_transcription(desk: str, review_survey: Built) -> N
 
             # worst first: the rating statement; "3" chooses the circled 3
             assert "asiallista kohtelua" in page.inner_text("h1.question")
-            page.keyboard.press("3")
+            press(page, "3")
             page.wait_for_selector("h1.question:has-text('Saitko')")
             q4 = row(review_survey, "q4_kohtelu")
             assert (json.loads(q4["value"]), q4["status"], q4["revision"]) == ("3", "ok", 1)
 
             # Enter accepts the guess, Backspace undoes it, y answers yes
-            page.keyboard.press("Enter")
+            press(page, "Enter")
             page.wait_for_selector("h1.question:has-text('Missä asioissa')")
             assert row(review_survey, "q2")["needs_review"] == 0
-            page.keyboard.press("Backspace")
+            press(page, "Backspace")
             page.wait_for_url(f"{desk}/flags/{review_survey.fields['q2']}")
             assert row(review_survey, "q2")["needs_review"] == 1
 
             # the whole page is one key away, and back
             with page.expect_response(lambda r: "/image/page/" in r.url) as image:
-                page.keyboard.press("p")
+                press(page, "p")
             assert image.value.status == 200
             assert image.value.headers["content-type"] == "image/png"
             page.wait_for_url("**/pages/**")
-            page.keyboard.press("Escape")
+            press(page, "Escape")
             page.wait_for_url(f"{desk}/flags/{review_survey.fields['q2']}")
 
-            page.keyboard.press("y")
+            press(page, "y")
             page.wait_for_url(f"{desk}/flags")
             q2 = row(review_survey, "q2")
             assert (json.loads(q2["value"]), q2["status"], q2["revision"]) == ("yes", "ok", 3)
 
             # Tab skips the last flag; then the free text
             assert "Missä asioissa" in page.inner_text("h1.question")
-            page.keyboard.press("Tab")
+            press(page, "Tab")
             page.wait_for_selector("text=Merkityt kohdat on käyty läpi")
             assert row(review_survey, "q1")["needs_review"] == 1
             page.click("a.button.primary")
@@ -139,7 +146,7 @@ def test_keyboard_review_and_transcription(desk: str, review_survey: Built) -> N
             page.wait_for_selector("#saved:has-text('Tallennettu')")
             assert row(review_survey, "q2_perustelu")["text"] == "Kiitos hyvästä"
             page.keyboard.type(" palvelusta!", delay=5)
-            page.keyboard.press("Enter")
+            press(page, "Enter")
             page.wait_for_selector("text=Avovastaukset on kirjoitettu")
         finally:
             browser.close()

@@ -292,7 +292,7 @@ def test_cli_scan_of_the_folder_holding_the_survey_skips_its_page_images(
     for _ in range(2):
         main(["--lang", "en", "scan", str(scans), "--survey", str(db), "-j", "1"])
     with Survey.open(db) as survey:
-        assert any(survey.images_dir.rglob("*.png"))
+        assert any(survey.images_dir.rglob("*.jpg"))
         assert [Path(f.path).name for f in survey.scan_files()] == ["01-aamu.pdf", "02-ilta.tif"]
     assert "Files 2: read before 2, rejected 0." in capsys.readouterr().out
 

@@ -118,17 +118,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def reader_templates(survey: Survey) -> Mapping[str, Template]:
-    """The survey's form versions in the shape the page reader takes.
+    """The survey's form versions with their blank pages, as the page reader takes them.
 
-    Integration point with the reader: when it keeps blank reference pages
-    (``scanner.templates.TemplateSet``), each version is added with its blank pages rendered
-    from the store at the reader's resolution; versions registered without their printed PDF
-    have none and are left out with a warning.  Otherwise the plain templates are enough.
+    The reader counts only ink added to the blank form, so each version needs the printed PDF it
+    was registered from; versions registered from a template JSON alone are left out with a
+    warning.
     """
-    try:
-        from scanner.templates import TemplateSet
-    except ImportError:
-        return survey.templates()
+    from scanner.templates import TemplateSet
+
     reader_set = TemplateSet()
     for version, template in survey.templates().items():
         blanks = survey.blank_pages(version, reader_set.dpi)

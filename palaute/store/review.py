@@ -18,7 +18,7 @@ import numpy as np
 from palaute.errors import StoreError
 from palaute.store.records import FieldRow, PageRow
 from palaute.store.survey import ConflictError, Survey, now
-from scanner.page_images import write_png
+from scanner.page_images import PAGE_SUFFIX, write_image
 from scanner.results import FieldStatus, PageStatus
 
 MAX_TEXT = 10_000  # characters a transcription may hold
@@ -240,10 +240,10 @@ def rotate_page(
     total = ((page.rotation or 0) + degrees) % 360
     original = Path(page.image_path or "")
     stem = original.stem.split(".r")[0]
-    target_rel = original.with_name(f"{stem}.r{total}.png").as_posix()
+    target_rel = original.with_name(f"{stem}.r{total}{PAGE_SUFFIX}").as_posix()
     with Image.open(source) as im:
         turned = im.rotate(-degrees, expand=True)  # PIL turns counter-clockwise
-    write_png(survey.images_dir / target_rel, np.asarray(turned.convert("L")))
+    write_image(survey.images_dir / target_rel, np.asarray(turned.convert("L")))
     with survey.transaction() as c:
         row = c.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
         if page_state(PageRow.from_row(row)) != expected_state:

@@ -30,7 +30,7 @@ from palaute.store.records import (
     ScanFileRow,
     SurveyCounts,
 )
-from scanner.page_images import write_png
+from scanner.page_images import PAGE_SUFFIX, write_image
 from scanner.respondents import PageRef, group_respondents
 from scanner.results import FieldStatus, PageResult, PageStatus, Value
 
@@ -258,7 +258,7 @@ class Survey:
     # -- pages ---------------------------------------------------------------------------------
     def image_file(self, sha256: str, page_index: int) -> Path:
         """Where the stored image of a file's page is kept (absolute)."""
-        return self.images_dir / sha256[:16] / f"{page_index + 1:04d}.png"
+        return self.images_dir / sha256[:16] / f"{page_index + 1:04d}{PAGE_SUFFIX}"
 
     def store_page(
         self,
@@ -282,7 +282,7 @@ class Survey:
         rel: str | None = None
         if image is not None:
             target = self.image_file(sha, result.index)
-            write_png(target, image)
+            write_image(target, image)
             rel = target.relative_to(self.images_dir).as_posix()
             image_kind = image_kind or "normalised"
         elif result.image_path:

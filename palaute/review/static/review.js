@@ -141,4 +141,5 @@
   }
   if (kind === "text") setupText();
   if (kind === "page") document.addEventListener("keydown", pageKeys);
+  document.body.dataset.ready = "1";  // keys work from here on
 })();
