@@ -182,7 +182,8 @@ def _plan_field(
         return _plan_text(f, page, persona, rng, rng.random() < chance)
     if f.kind == "line":
         return _plan_line(f, page, persona, rng, rng.random() >= persona.skip and relevant)
-    raise ValueError(f"unknown field kind {f.kind}")
+    # poster zones (stickers, tally marks) are not drawn yet: left untouched
+    return FieldPlan(FieldTruth(f.id, page, f.kind, None, "empty", style="none"))
 
 
 def _choose_value(f: Field, persona: Persona, rng: np.random.Generator) -> str:
