@@ -137,7 +137,7 @@ def plan_answers(template: Template, persona: Persona, rng: np.random.Generator)
                 plans[f.id] = _unanswered(f, page.number)
                 continue
             parent = plans.get(f.parent) if f.parent else None
-            plans[f.id] = _plan_field(f, page.number, persona, rng, parent)
+            plans[f.id] = _plan_field(f, page.number, persona, rng, parent, template.language)
     return list(plans.values())
 
 
@@ -159,7 +159,12 @@ def _relevant(f: Field, parent: FieldPlan | None) -> bool:
 
 
 def _plan_field(
-    f: Field, page: int, persona: Persona, rng: np.random.Generator, parent: FieldPlan | None
+    f: Field,
+    page: int,
+    persona: Persona,
+    rng: np.random.Generator,
+    parent: FieldPlan | None,
+    language: str = "fi",
 ) -> FieldPlan:
     relevant = _relevant(f, parent)
     if f.kind in ("single", "likert"):
@@ -179,7 +184,7 @@ def _plan_field(
             chance = 0.55 + 0.4 * persona.talkative if relevant else 0.04
         else:  # "you may explain your answer"
             chance = 0.15 + 0.6 * persona.talkative if relevant else 0.02
-        return _plan_text(f, page, persona, rng, rng.random() < chance)
+        return _plan_text(f, page, persona, rng, rng.random() < chance, language)
     if f.kind == "line":
         return _plan_line(f, page, persona, rng, rng.random() >= persona.skip and relevant)
     # poster zones (stickers, tally marks) are not drawn yet: left untouched
@@ -321,7 +326,12 @@ def _plan_multiple(
 
 
 def _plan_text(
-    f: Field, page: int, persona: Persona, rng: np.random.Generator, written: bool
+    f: Field,
+    page: int,
+    persona: Persona,
+    rng: np.random.Generator,
+    written: bool,
+    language: str = "fi",
 ) -> FieldPlan:
     truth = FieldTruth(
         field_id=f.id, page=page, kind=f.kind, value=None, expect="blank", style="none"
@@ -330,7 +340,11 @@ def _plan_text(
         return FieldPlan(truth)
     one_line = f.lines <= 1
     short = rng.random() < 0.06  # "-", "ei", "ok": a reader may well take it for empty
-    text = str(rng.choice(texts.SHORT)) if short else texts.comment_for(f.label, rng, one_line)
+    text = (
+        str(rng.choice(texts.SHORT))
+        if short
+        else texts.comment_for(f.label, rng, one_line, language)
+    )
     overflow = bool(not short and rng.random() < 0.08 * persona.untidy)
     truth.expect, truth.value, truth.intended = "written", text, text
     truth.style, truth.overflow = "handwriting", overflow
