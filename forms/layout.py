@@ -11,6 +11,8 @@ repeated above the first row there.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -537,6 +539,16 @@ def _chrome(spec: FormSpec, style: Style, number: int, count: int) -> list[Primi
     return prims
 
 
+def print_digest(pages: Sequence[PageLayout]) -> str:
+    """A digest of every primitive drawn on the pages (see Template.print_digest)."""
+    digest = hashlib.sha256()
+    for page in pages:
+        digest.update(f"page {page.number}\n".encode())
+        for prim in page.prims:
+            digest.update(repr(prim).encode("utf-8") + b"\n")
+    return digest.hexdigest()[:16]
+
+
 def layout_form(spec: FormSpec, style: Style = DEFAULT_STYLE) -> FormLayout:
     """Turn a validated spec into pages of geometry and the template that describes them."""
     builder = _Builder(spec, style)
@@ -568,5 +580,6 @@ def layout_form(spec: FormSpec, style: Style = DEFAULT_STYLE) -> FormLayout:
         page_height=style.page_height,
         pages=tuple(template_pages),
         meta=meta,
+        print_digest=print_digest(pages),
     ).with_version()
     return FormLayout(spec, style, tuple(pages), template)

@@ -103,6 +103,9 @@ class Template:
     version: str = ""  # filled by with_version(); 8 upper-case hex digits
     schema: str = SCHEMA
     meta: dict[str, str] = field(default_factory=dict)  # organisation, month, year, ...
+    # A digest of everything printed on the pages (texts, lines, pictures), so that any change
+    # of printed wording makes a new version even where no field moves.
+    print_digest: str = ""
 
     # -- identity -------------------------------------------------------------------------
     def content_hash(self) -> str:
@@ -181,6 +184,7 @@ class Template:
                 version=str(data.get("version", "")),
                 schema=SCHEMA,
                 meta={str(k): str(v) for k, v in data.get("meta", {}).items()},
+                print_digest=str(data.get("print_digest", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise TemplateError(f"template is missing or has a bad value: {exc}") from exc

@@ -152,3 +152,17 @@ def test_print_registers_the_form_in_a_survey(tmp_path: Path) -> None:
         assert template == read_template_from_pdf(tmp_path / "f.pdf")
         blanks = survey.blank_pages(template.version, 100)
         assert sorted(blanks) == [p.number for p in template.pages]
+
+
+def test_any_printed_change_makes_a_new_version(tmp_path: Path) -> None:
+    from forms.api import build
+
+    text = SEED_FORM.read_text(encoding="utf-8")
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(
+        text.replace("Vastaukset käsitellään nimettöminä.", "Vastaukset ovat nimettömiä."),
+        encoding="utf-8",
+    )
+    before, after = build(SEED_FORM).template, build(changed).template
+    assert [f.box for f in before.fields()] == [f.box for f in after.fields()]
+    assert before.version != after.version

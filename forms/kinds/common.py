@@ -9,7 +9,7 @@ from typing import Any
 
 from forms import fonts
 from forms.geometry import DEFAULT_STYLE, Style
-from forms.layout import Align, FormLayout, PageLayout, Primitive, Text
+from forms.layout import Align, FormLayout, PageLayout, Primitive, Text, print_digest
 from forms.shapes import RGB
 from forms.spec import LANGUAGES, Checker, FormSpec, MethodSpec, SpecError
 from forms.template import Box, Mark, Page, Template
@@ -295,6 +295,7 @@ def build_layout(
         page_height=style.page_height,
         pages=tuple(template_pages),
         meta=info,
+        print_digest=print_digest(pages),
     ).with_version()
     common = FormSpec(
         id=spec.id,
