@@ -281,8 +281,9 @@ class Batch:
             quality, bilevel = self._colour_choice(scan_rng)
             out, level = self._convert(img, bilevel)
             colour_recs = scanner_sim.colour_record(self.colour, self.gray_method, bilevel, quality)
-            if blank is not None and fields:
+            if blank is not None and fields and self.colour == "bilevel":
                 # the same sheet without ink through the same scanner: what survived the scan?
+                # (only a bilevel threshold erases light ink; grey scans keep it)
                 paper = blank
                 if self.colour != "rgb":
                     blank = effects.to_gray(blank, self.gray_method)

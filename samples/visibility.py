@@ -1,7 +1,7 @@
 """Did the marks survive the scan?  Settle the truth when they did not.
 
-A light pencil tick can vanish under a scanner's threshold, or a mark can fall off the edge of a
-skewed scan.  What a perfect reader should report is what is on the image, so each form page is
+A light pencil tick or a pale blue one can vanish under a bilevel scanner's threshold (grey and
+colour scans keep light ink, so only bilevel pages are checked).  What a perfect reader should report is what is on the image, so each form page is
 also scanned blank (the same printing and the same scanner effects, no ink), and the ink that
 shows in the real scan but not in the blank one is counted over every answer area.  A field whose
 marks all vanished is expected `empty` (text: `blank`), with the original status still accepted,
