@@ -111,7 +111,7 @@ class Persona:
     def ink(self) -> Pen:
         """This person's pen: the model's colour shaded a little, pressed lightly or firmly."""
         base = PENS[self.pen]
-        amount = 0.25 * self.shade
+        amount = 0.15 * self.shade
         if amount >= 0:  # towards white
             colour = tuple(int(c + (255 - c) * amount) for c in base.color)
         else:  # towards black
@@ -137,7 +137,7 @@ def plan_answers(template: Template, persona: Persona, rng: np.random.Generator)
                 plans[f.id] = _unanswered(f, page.number)
                 continue
             parent = plans.get(f.parent) if f.parent else None
-            plans[f.id] = _plan_field(f, page.number, persona, rng, parent)
+            plans[f.id] = _plan_field(f, page.number, persona, rng, parent, template.language)
     return list(plans.values())
 
 
@@ -159,7 +159,12 @@ def _relevant(f: Field, parent: FieldPlan | None) -> bool:
 
 
 def _plan_field(
-    f: Field, page: int, persona: Persona, rng: np.random.Generator, parent: FieldPlan | None
+    f: Field,
+    page: int,
+    persona: Persona,
+    rng: np.random.Generator,
+    parent: FieldPlan | None,
+    language: str = "fi",
 ) -> FieldPlan:
     relevant = _relevant(f, parent)
     if f.kind in ("single", "likert"):
@@ -179,10 +184,11 @@ def _plan_field(
             chance = 0.55 + 0.4 * persona.talkative if relevant else 0.04
         else:  # "you may explain your answer"
             chance = 0.15 + 0.6 * persona.talkative if relevant else 0.02
-        return _plan_text(f, page, persona, rng, rng.random() < chance)
+        return _plan_text(f, page, persona, rng, rng.random() < chance, language)
     if f.kind == "line":
         return _plan_line(f, page, persona, rng, rng.random() >= persona.skip and relevant)
-    raise ValueError(f"unknown field kind {f.kind}")
+    # poster zones (stickers, tally marks) are not drawn yet: left untouched
+    return FieldPlan(FieldTruth(f.id, page, f.kind, None, "empty", style="none"))
 
 
 def _choose_value(f: Field, persona: Persona, rng: np.random.Generator) -> str:
@@ -248,11 +254,13 @@ def _plan_single(
             return FieldPlan(
                 truth, [MarkOp("erased", first, style), MarkOp("choice", value, style)]
             )
-        truth.expect, truth.value = "corrected", value
         truth.style = f"correction:{style}"
         truth.marked = sorted([first, value])
         truth.cancelled = [first]
-        truth.accept = ["ambiguous"]
+        if f.kind == "likert":  # a circle struck through: plain to anyone
+            truth.expect, truth.value, truth.accept = "corrected", value, ["ambiguous"]
+        else:  # a blacked-out box: no convention says it cancels, so a person decides
+            truth.expect, truth.value, truth.accept = "ambiguous", None, ["corrected"]
         ops = [
             MarkOp("choice", first, style),
             MarkOp("strike", first),
@@ -307,17 +315,23 @@ def _plan_multiple(
     if rest and rng.random() < CORRECTION * persona.untidy:
         wrong = str(rng.choice(rest))
         ops = [MarkOp("choice", wrong, style), MarkOp("strike", wrong), *ops]
-        truth.expect, truth.style = "corrected", f"correction:{style}"
+        truth.style = f"correction:{style}"
         truth.marked = sorted([*chosen, wrong])
         truth.cancelled = [wrong]
-        truth.accept = ["ambiguous"]
+        # a blacked-out box: no convention says it cancels, so a person decides
+        truth.expect, truth.value, truth.accept = "ambiguous", None, ["corrected"]
     if style in HARD_STYLES:
         truth.accept = sorted({*truth.accept, "ambiguous"})
     return FieldPlan(truth, ops)
 
 
 def _plan_text(
-    f: Field, page: int, persona: Persona, rng: np.random.Generator, written: bool
+    f: Field,
+    page: int,
+    persona: Persona,
+    rng: np.random.Generator,
+    written: bool,
+    language: str = "fi",
 ) -> FieldPlan:
     truth = FieldTruth(
         field_id=f.id, page=page, kind=f.kind, value=None, expect="blank", style="none"
@@ -326,7 +340,11 @@ def _plan_text(
         return FieldPlan(truth)
     one_line = f.lines <= 1
     short = rng.random() < 0.06  # "-", "ei", "ok": a reader may well take it for empty
-    text = str(rng.choice(texts.SHORT)) if short else texts.comment_for(f.label, rng, one_line)
+    text = (
+        str(rng.choice(texts.SHORT))
+        if short
+        else texts.comment_for(f.label, rng, one_line, language)
+    )
     overflow = bool(not short and rng.random() < 0.08 * persona.untidy)
     truth.expect, truth.value, truth.intended = "written", text, text
     truth.style, truth.overflow = "handwriting", overflow

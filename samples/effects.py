@@ -219,6 +219,12 @@ def to_gray(img: np.ndarray, method: str = "luma") -> np.ndarray:
     return cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
 
 
+def otsu_level(gray: np.ndarray) -> int:
+    """Otsu's threshold of a grey image."""
+    level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return int(level)
+
+
 def to_bilevel(gray: np.ndarray, method: str, seed: int = 0) -> np.ndarray:
     """A bool image, True = white: Otsu's threshold, a fixed one, or error-diffusion dithering."""
     if method == "dither":

@@ -44,6 +44,19 @@ def label_box(f: Field, value: str) -> Box:
     return (x + w + LABEL_GAP_MM, y, max(4.0, len(label) * LABEL_CHAR_MM), h)
 
 
+def ink_area(f: Field, value: str, style: str) -> list[Box]:
+    """Where a mark of ``style`` for ``value`` puts its ink: round the checkbox (or its label, if
+    circled), or the digit's share of the Likert row."""
+    if style == "circle_label":
+        x, y, w, h = label_box(f, value)
+        return [(x - 3.0, y - 3.0, w + 6.0, h + 6.0)]
+    x, y, w, h = target_box(f, value)
+    if f.kind != "likert":
+        return [(x - 2.0, y - 2.0, w + 4.0, h + 4.0)]
+    half = option_pitch(f) / 2
+    return [(x + w / 2 - half, y - 1.5, 2 * half, h + 3.0)]
+
+
 def option_pitch(f: Field) -> float:
     """Distance between neighbouring option centres (how far a loose oval can reach)."""
     if len(f.options) < 2:
@@ -91,7 +104,8 @@ def fill_page(
                 for stroke in marks.circle_label(rng, label_box(f, op.option), width):
                     layer.draw(stroke, rng)
             elif op.op == "strike":
-                for stroke in marks.strike_out(rng, target_box(f, op.option), width):
+                heavy = f.kind != "likert"  # a cancelled box is blacked out
+                for stroke in marks.strike_out(rng, target_box(f, op.option), width, heavy):
                     layer.draw(stroke, rng)
             elif op.op == "line":
                 for stroke in marks.line_mark(rng, f.box, op.position, width):
@@ -102,8 +116,7 @@ def fill_page(
                 )
                 plan.truth.value = written or None
                 plan.truth.intended = op.text
-                if not written:
-                    plan.truth.expect = "blank"
+                plan.truth.expect = "written" if written else "blank"
     added: list[StrayMark] = []
     if strays:
         added = _header_notes(layer, base, page, persona, rng, dpi)

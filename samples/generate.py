@@ -20,7 +20,7 @@ import numpy as np
 
 from forms.template import Template
 from palaute.errors import InputError
-from samples import effects, scanner_sim, synthetic, writers
+from samples import effects, scanner_sim, synthetic, visibility, writers
 from samples.answers import FieldPlan, Persona, plan_answers
 from samples.filler import fill_page
 from samples.scanner_sim import PROFILES, Profile
@@ -179,7 +179,9 @@ class Batch:
     # -- drawing --------------------------------------------------------------------------
     def _front_image(
         self, sheet: Sheet, printed: dict[str, object] | None
-    ) -> tuple[np.ndarray, PageTruth, list[FieldTruth]]:
+    ) -> tuple[np.ndarray, PageTruth, list[FieldTruth], np.ndarray | None]:
+        """The sheet as it goes into the scanner, its truth, its fields' truths, and (for a form
+        page) the same printed page without ink."""
         truth = PageTruth(
             file="",
             index=0,
@@ -205,7 +207,7 @@ class Batch:
             truth.version = self.template.version
             truth.strays = strays
             fields = [resp.plans[f.id].truth for f in page.fields if f.id in resp.plans]
-            return img, truth, fields
+            return img, truth, fields, base
         if sheet.kind == OTHER_FORM:
             rng = np.random.default_rng([self.seed, _INK, 0, 0])
             if rng.random() < 0.4:  # some other paper altogether: no markers, no QR code
@@ -215,6 +217,7 @@ class Batch:
                     ),
                     truth,
                     [],
+                    None,
                 )
             persona = Persona.random(rng)
             plans = {p.truth.field_id: p for p in plan_answers(self._other, persona, rng)}
@@ -225,8 +228,8 @@ class Batch:
                 base, self._other, self._other.pages[0], plans, persona, rng, self.dpi
             )
             truth.version = self._other.version
-            return img, truth, []
-        return self._white(), truth, []
+            return img, truth, [], None
+        return self._white(), truth, [], None
 
     def _white(self) -> np.ndarray:
         s = self.dpi / 25.4
@@ -243,6 +246,7 @@ class Batch:
         for i, sheet in enumerate(self.sheets):
             scan_rng = np.random.default_rng([self.seed, _SCAN, i])
             fields: list[FieldTruth] = []
+            blank: np.ndarray | None = None
             if sheet.kind == BLANK_BACK and sheet.back_of is not None:
                 front = fronts.pop(sheet.back_of, None)
                 img = (
@@ -258,11 +262,12 @@ class Batch:
                 printed = scanner_sim.plan_printing(print_rng, self.profile)
                 if sheet.kind == BLANK_SHEET:
                     printed = None
-                img, truth, fields = self._front_image(sheet, printed)
+                img, truth, fields, blank = self._front_image(sheet, printed)
                 if printed:
                     truth.degradations = [printed]
                 if self.duplex:
                     fronts[i] = img
+            drawn = img
             if self.colour != "rgb":  # a greyscale scanner: the sensor sees grey from the start
                 img = effects.to_gray(img, self.gray_method)
             plan = scanner_sim.plan_scan(
@@ -273,7 +278,19 @@ class Batch:
             truth.transform = [[round(float(v), 5) for v in row] for row in matrix[:2]]
             img = scanner_sim.apply(img, plan, self.dpi)
             truth.rotation = plan.rotation
-            out, quality, colour_recs = self._colour(img, scan_rng)
+            quality, bilevel = self._colour_choice(scan_rng)
+            out, level = self._convert(img, bilevel)
+            colour_recs = scanner_sim.colour_record(self.colour, self.gray_method, bilevel, quality)
+            if blank is not None and fields and self.colour == "bilevel":
+                # the same sheet without ink through the same scanner: what survived the scan?
+                # (only a bilevel threshold erases light ink; grey scans keep it)
+                paper = blank
+                if self.colour != "rgb":
+                    blank = effects.to_gray(blank, self.gray_method)
+                blank = scanner_sim.apply(blank, plan, self.dpi)
+                blank_out, _ = self._convert(blank, f"fixed:{level}" if level else bilevel)
+                page = self.template.page(truth.form_page or 0)
+                visibility.settle(page, fields, out, blank_out, matrix, drawn, paper, self.dpi)
             gray = [r for r in colour_recs if r["name"] == "gray"]
             rest = [r for r in colour_recs if r["name"] != "gray"]
             truth.degradations = truth.degradations + gray + plan.records() + rest  # as applied
@@ -282,30 +299,34 @@ class Batch:
                 out = writers.decode(writers.encode_jpeg(out, self.dpi, quality))
             yield SamplePage(out, truth, fields, quality)
 
-    def _colour(
-        self, img: np.ndarray, rng: np.random.Generator
-    ) -> tuple[np.ndarray, int | None, list[dict[str, object]]]:
+    def _colour_choice(self, rng: np.random.Generator) -> tuple[int | None, str]:
+        """JPEG quality (None for bilevel) and bilevel method ("" unless bilevel) for one page."""
         quality: int | None = None
         if self.colour != "bilevel":
             quality = int(
                 rng.integers(self.profile.jpeg_quality[0], self.profile.jpeg_quality[1] + 1)
             )
         bilevel = ""
-        out = img
-        if self.colour in ("gray", "bilevel"):
-            out = effects.to_gray(img, self.gray_method)
         if self.colour == "bilevel":
             bilevel = (
                 "dither"
                 if rng.random() < self.profile.dither
                 else str(rng.choice(["otsu", "otsu", "fixed:150"]))
             )
+        return quality, bilevel
+
+    def _convert(self, img: np.ndarray, bilevel: str) -> tuple[np.ndarray, int]:
+        """The scanner's colour mode; returns the image and the threshold used by Otsu (or 0)."""
+        out = img
+        if self.colour in ("gray", "bilevel"):
+            out = effects.to_gray(img, self.gray_method)
+        level = 0
+        if self.colour == "bilevel":
+            if bilevel == "otsu":
+                level = effects.otsu_level(out)
+                return out > level, level
             out = effects.to_bilevel(out, bilevel)
-        return (
-            out,
-            quality,
-            scanner_sim.colour_record(self.colour, self.gray_method, bilevel, quality),
-        )
+        return out, level
 
     def ground_truth(self, profile_name: str) -> GroundTruth:
         return GroundTruth(

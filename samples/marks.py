@@ -191,11 +191,16 @@ def circle_label(rng: np.random.Generator, box: Box, width: float) -> list[Strok
     )
 
 
-def strike_out(rng: np.random.Generator, box: Box, width: float) -> list[Stroke]:
-    """Cancel an earlier mark: a big X or a scribble over it."""
+def strike_out(
+    rng: np.random.Generator, box: Box, width: float, heavy: bool = False
+) -> list[Stroke]:
+    """Cancel an earlier mark: a big X or a scribble over it (``heavy``: always a dense scribble,
+    as people cancel a ticked box: an X over a cross would just be a bigger cross)."""
     x, y, w, h = box
-    grow = rng.uniform(1.3, 1.8)
+    grow = rng.uniform(1.1, 1.4) if heavy else rng.uniform(1.3, 1.8)
     big = (x - w * (grow - 1) / 2, y - h * (grow - 1) / 2, w * grow, h * grow)
+    if heavy:
+        return scribble(rng, big, width, 2.5)
     if rng.random() < 0.55:
         return cross(rng, big, width, 1.0)
     return scribble(rng, big, width, 1.4)

@@ -150,7 +150,10 @@ class ScanPlan:
     rotation: int = 0  # 0, 90, 180, 270: clockwise degrees a reader applies to make it upright
 
     def records(self) -> list[Record]:
+        """Every effect in the order applied: paper, feed, placement on the glass, optics."""
         out = [*self.paper]
+        if self.rotation:
+            out.append({"name": "fed_rotated", "rotation": self.rotation})
         if self.geometry:
             out.append(self.geometry)
         return out + self.optics
@@ -240,8 +243,6 @@ def plan_scan(
         plan.rotation = 180
     elif roll < p.upside_down + p.sideways:
         plan.rotation = int(rng.choice([90, 270]))
-    if plan.rotation:
-        plan.optics.append({"name": "fed_rotated", "rotation": plan.rotation})
     return plan
 
 
@@ -271,6 +272,8 @@ def apply(img: np.ndarray, plan: ScanPlan, dpi: int) -> np.ndarray:
             img = staple(img, rec["corner"], dpi)
         elif name == "stain":
             img = stain(img, rec, dpi)
+    if plan.rotation:  # the sheet went in turned: the scanner's own effects follow its frame
+        img = rotate_fed(img, plan.rotation)
     if plan.geometry:
         img = geometry(img, plan.geometry, dpi)
     for rec in plan.optics:
@@ -283,8 +286,6 @@ def apply(img: np.ndarray, plan: ScanPlan, dpi: int) -> np.ndarray:
             img = noise(img, rec["sigma"], rec["seed"])
         elif name == "levels":
             img = levels(img, rec["black"], rec["white"])
-        elif name == "fed_rotated":
-            img = rotate_fed(img, rec["rotation"])
     return img
 
 
@@ -299,12 +300,12 @@ def page_transform(
     s = dpi / MM_PER_INCH
     t = np.diag([s, s, 1.0])
     h, w = shape[:2]
-    if plan.geometry:
-        printed, placed, (w, h) = geometry_matrices(shape, plan.geometry, dpi)
-        t = np.vstack([placed, [0, 0, 1]]) @ np.vstack([printed, [0, 0, 1]]) @ t
     for _ in range(plan.rotation // 90):  # np.rot90: (x, y) -> (y, w - 1 - x)
         t = np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, w - 1.0], [0.0, 0.0, 1.0]]) @ t
         w, h = h, w
+    if plan.geometry:
+        printed, placed, (w, h) = geometry_matrices((h, w), plan.geometry, dpi)
+        t = np.vstack([placed, [0, 0, 1]]) @ np.vstack([printed, [0, 0, 1]]) @ t
     return t, (w, h)
 
 

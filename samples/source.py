@@ -23,6 +23,17 @@ from samples.strokes import MM_PER_INCH
 
 log = logging.getLogger(__name__)
 
+# Document kinds whose printed pages are the template's pages, one to one (cards share a sheet,
+# posters are tiled: not filled yet).
+SUPPORTED_KINDS = (
+    "questionnaire",
+    "rating_line",
+    "word_task",
+    "sentence_completion",
+    "service_poster",
+    "flyer",
+)
+
 
 class FormSource(Protocol):
     template: Template
@@ -83,6 +94,10 @@ class PdfFormSource:
             self._pdf = pdfium.PdfDocument(str(form_pdf))
         except pdfium.PdfiumError as exc:
             raise InputError("samples.bad_pdf", file=str(form_pdf), detail=str(exc)) from exc
+        if self.template.kind not in SUPPORTED_KINDS:
+            raise InputError(
+                "samples.unsupported_kind", file=str(form_pdf), kind=self.template.kind
+            )
         n_pages = len(self._pdf)
         per_copy = len(self.template.pages)
         if n_pages == 0 or n_pages % per_copy:

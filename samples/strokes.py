@@ -31,7 +31,7 @@ PENS: dict[str, Pen] = {
     "ballpoint-blue": Pen("ballpoint-blue", (50, 75, 185), 0.45, 0.9),
     "felt-black": Pen("felt-black", (10, 10, 10), 0.8, 1.0),
     "gel-blue": Pen("gel-blue", (35, 70, 205), 0.6, 0.95),
-    "pencil": Pen("pencil", (90, 90, 95), 0.45, 0.75, grain=0.55),
+    "pencil": Pen("pencil", (60, 60, 66), 0.45, 0.9, grain=0.4),
 }
 
 

@@ -106,8 +106,48 @@ MARGIN_NOTES = (
 )
 
 
-def comment_for(label: str, rng: np.random.Generator, one_line: bool) -> str:
+# Swedish and English forms get comments in their language (write-ins, then general comments).
+OTHER_LANGUAGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "sv": (
+        ("Handikappservice", "Boende", "Skuldrådgivning", "Missbrukarvård", "Äldreomsorg", "FPA"),
+        (
+            "Bra service, tack!",
+            "Mer tid för klienterna.",
+            "Jag fick vänta för länge på beslutet.",
+            "Svårt att nå socialarbetaren per telefon.",
+            "Vänlig och kunnig personal.",
+            "Beslutet var svårt att förstå.",
+            "Öppettiderna borde vara längre.",
+            "Tack för hjälpen.",
+        ),
+    ),
+    "en": (
+        (
+            "Disability services",
+            "Housing",
+            "Debt advice",
+            "Substance abuse services",
+            "Elderly care",
+        ),
+        (
+            "Good service, thank you!",
+            "More time for clients.",
+            "I waited too long for the decision.",
+            "Hard to reach my social worker by phone.",
+            "Friendly and helpful staff.",
+            "The decision letter was hard to understand.",
+            "Longer opening hours please.",
+            "An interpreter would have helped.",
+        ),
+    ),
+}
+
+
+def comment_for(label: str, rng: np.random.Generator, one_line: bool, language: str = "fi") -> str:
     """A comment that fits the prompt ``label`` (a write-in gets a short name of a service)."""
+    if language in OTHER_LANGUAGES:
+        write_ins, general = OTHER_LANGUAGES[language]
+        return str(rng.choice(write_ins if one_line else general))
     low = label.lower()
     if one_line:
         pool: tuple[str, ...] = WRITE_INS

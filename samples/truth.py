@@ -39,6 +39,7 @@ class FieldTruth:
     marked: list[str] = field(default_factory=list)  # options carrying any ink, cancelled ones too
     cancelled: list[str] = field(default_factory=list)  # options crossed out in a correction
     overflow: bool = False  # free text runs outside the field box
+    lost: bool = False  # the marks did not survive the scan (too light, off the image)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -158,3 +158,21 @@ def test_the_readers_ingest_sees_the_streamed_pixels(tmp_path: Path, fmt: str, s
             assert diff.mean() < 0.1 and np.percentile(diff, 99.9) <= 4
         else:
             assert diff.max() == 0
+
+
+def test_other_kinds_of_form_fill_or_are_refused_clearly(tmp_path: Path) -> None:
+    from forms.api import print_form
+    from palaute.errors import InputError
+
+    from .conftest import LAYOUTS
+
+    line = tmp_path / "line.pdf"
+    print_form(LAYOUTS / "arviointijana.yaml", line, copies=1)
+    truth = generate(line, tmp_path / "line", 2, 1, "images", "none", 100)
+    lines = [f for r in truth.respondents for f in r.fields if f.kind == "line"]
+    assert lines and all(f.value is None or 0 <= f.value <= 100 for f in lines)
+    cards = tmp_path / "cards.pdf"
+    print_form(LAYOUTS / "palautekortit.yaml", cards, copies=1)
+    with pytest.raises(InputError) as err:
+        generate(cards, tmp_path / "cards", 2, 1, "images", "none", 100)
+    assert err.value.key == "samples.unsupported_kind"
