@@ -163,3 +163,40 @@ def test_keyboard_review_and_transcription(desk: str, review_survey: Built) -> N
     assert entries[-1][:2] == (USER, "transcribed")
     assert (USER, "text", "Kiitos hyvästä", "Kiitos hyvästä palvelusta!") in entries
     assert [e[1] for e in log(review_survey, "q4_kohtelu")] == ["value", "status", "needs_review"]
+
+
+def test_split_and_merge_by_buttons(desk: str, review_survey: Built) -> None:
+    from .test_review_respondents import add_photocopies
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    assert shutil.which(str(CHROMIUM))
+    (p1, p2), (rid,) = add_photocopies(review_survey, [1, 2])
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_page(locale="fi-FI")
+            page.set_default_timeout(30_000)
+            page.goto(f"{desk}/respondents/{rid}")
+            page.fill("#name", USER)
+            page.fill("#password", PASSWORD)
+            page.click("button.primary")
+            page.wait_for_url(f"{desk}/flags")
+            page.goto(f"{desk}/respondents")
+            page.click(f"a[href='/respondents/{rid}']")
+            page.wait_for_selector(f"li.sheet[data-page='{p2}'] img.thumb")
+            page.click(f"li.sheet[data-page='{p2}'] form.split button")
+            page.wait_for_selector("#flash:has-text('jaettiin')")
+            assert page.locator("li.sheet").count() == 1
+            page.click("#merge-next button")
+            page.wait_for_selector("#flash:has-text('yhdistettiin')")
+            assert page.locator("li.sheet").count() == 2
+        finally:
+            browser.close()
+    conn = sqlite3.connect(review_survey.path)
+    try:
+        pages = conn.execute(
+            "SELECT id FROM pages WHERE respondent_id = ? ORDER BY id", (rid,)
+        ).fetchall()
+    finally:
+        conn.close()
+    assert [r[0] for r in pages] == [p1, p2]

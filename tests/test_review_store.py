@@ -17,11 +17,13 @@ from scanner.results import FieldStatus
 from .review_survey import PASSWORD, USER, Built
 
 
-def test_schema_step_two(tmp_path: Path) -> None:
+def test_schema_steps_two_and_three(tmp_path: Path) -> None:
     with Survey.open(tmp_path / "s.sqlite") as survey:
-        assert survey.schema_version() == 2
+        assert survey.schema_version() >= 3
         columns = {r[1] for r in survey.conn.execute("PRAGMA table_info(fields)")}
         assert {"text", "transcribed"} <= columns
+        columns = {r[1] for r in survey.conn.execute("PRAGMA table_info(respondents)")}
+        assert "manual" in columns
 
 
 def test_accounts(tmp_path: Path, cheap_argon2: None) -> None:

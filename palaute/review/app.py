@@ -5,6 +5,7 @@
 - ``/flags``  flagged fields, worst first: choose the answer, accept the reader's guess, skip
 - ``/texts``  written free-text fields waiting for their transcription
 - ``/pages/{id}``  the whole page with the field framed
+- ``/respondents``, ``/respondents/{id}``  who answered which pages: split and merge respondents
 - ``/api/queue/next``  the next item as JSON
 """
 
@@ -37,7 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from forms.template import Field, Template
 from palaute import i18n
 from palaute.errors import StoreError
-from palaute.review import auth, csrf, memory, queue
+from palaute.review import auth, csrf, memory, queue, respondents
 from palaute.store import accounts, images, review
 from palaute.store.records import FieldRow, PageRow
 from palaute.store.survey import ConflictError, Survey
@@ -640,6 +641,7 @@ def create_app(
         Route("/image/field/{pk:int}", field_image, methods=["GET"]),
         Route("/image/page/{page_id:int}", page_image, methods=["GET"]),
         Route("/api/queue/next", api_next, methods=["GET"]),
+        *respondents.routes(access, render, redirect, int_param),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders)]

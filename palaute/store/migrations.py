@@ -127,6 +127,10 @@ STEPS: tuple[str, ...] = (
     ALTER TABLE fields ADD COLUMN transcribed INTEGER NOT NULL DEFAULT 0;  -- 1 when finished
     CREATE INDEX fields_transcribe ON fields (status, transcribed);
     """,
+    # 3 -- respondents a clerk split or merged keep their pages when pages are regrouped
+    """
+    ALTER TABLE respondents ADD COLUMN manual INTEGER NOT NULL DEFAULT 0;  -- 1: pages set by a clerk
+    """,
 )
 
 

@@ -121,6 +121,7 @@ class RespondentRow:
     serial: int | None
     ordinal: int  # 1, 2, ... in scan order within the form version
     missing_pages: tuple[int, ...]
+    manual: bool = False  # a clerk split or merged it: regrouping keeps its pages together
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> RespondentRow:
@@ -130,6 +131,7 @@ class RespondentRow:
             serial=row["serial"],
             ordinal=row["ordinal"],
             missing_pages=tuple(json.loads(row["missing_pages"])),
+            manual=bool(row["manual"]),
         )
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from forms.template import Template, TemplateError
 from palaute.errors import InputError, StoreError
-from palaute.store import migrations
+from palaute.store import migrations, regroup
 from palaute.store.records import (
     ChangeRow,
     FieldRow,
@@ -31,7 +31,7 @@ from palaute.store.records import (
     SurveyCounts,
 )
 from scanner.page_images import PAGE_SUFFIX, write_image
-from scanner.respondents import PageRef, group_respondents
+from scanner.respondents import RespondentGroup, group_respondents
 from scanner.results import FieldStatus, PageResult, PageStatus, Value
 
 log = logging.getLogger(__name__)
@@ -410,83 +410,100 @@ class Survey:
         """(Re)group every page of the survey into respondents, in scan order.
 
         Idempotent: a respondent keeps its id as long as it keeps its serial (or, for copies
-        grouped by order, its first page).  Moving an already grouped page is logged.
+        grouped by order, its first page).  Respondents a clerk split or merged keep their pages
+        (see :mod:`palaute.store.regroup`).  Moving an already grouped page is logged.
         """
-        refs = [
-            PageRef(
-                key=r["id"],
-                status=PageStatus(r["status"]),
-                version=r["version"],
-                page=r["page_number"],
-                serial=r["serial"],
-            )
-            for r in self.conn.execute(
-                "SELECT id, status, version, page_number, serial FROM pages"
-                " ORDER BY file_id, page_index"
-            )
-        ]
         counts = {
             r["version"]: r["page_count"]
             for r in self.conn.execute("SELECT version, page_count FROM templates")
         }
-        grouping = group_respondents(refs, counts)
         with self.transaction() as c:
-            current = {
-                r["id"]: (r["respondent_id"], r["duplicate_of"])
-                for r in c.execute("SELECT id, respondent_id, duplicate_of FROM pages")
-            }
+            slots = regroup.load_slots(c)
+            position = {s.key: i for i, s in enumerate(slots)}
+            pinned = regroup.pinned_pages(slots)
+            grouping = group_respondents([s.ref for s in slots if s.key not in pinned], counts)
+            pins = sorted(position[key] for key in pinned)
+            auto = regroup.split_at_pins(grouping.respondents, position, pins, counts)
+            manual = regroup.manual_groups(slots, pinned, counts)
+            # A clerk's respondent left without pages is gone; its anchor page is free again.
+            gone = [
+                (r["id"],)
+                for r in c.execute("SELECT id FROM respondents WHERE manual = 1")
+                if r["id"] not in manual
+            ]
+            c.executemany("DELETE FROM respondents WHERE id = ?", gone)
+            ordered: list[tuple[int, RespondentGroup, int | None]] = [
+                (min(position[k] for k in g.pages.values()), g, None) for g in auto
+            ] + [(min(position[k] for k in g.pages.values()), g, rid) for rid, g in manual.items()]
+            ordered.sort(key=lambda item: item[0])
             ordinals: dict[str, int] = {}
-            wanted: dict[int, int | None] = dict.fromkeys(current)
+            wanted: dict[int, int | None] = {s.key: None for s in slots}
             keep: set[int] = set()
-            for group in grouping.respondents:
+            for first, group, manual_id in ordered:
                 ordinals[group.version] = ordinals.get(group.version, 0) + 1
-                anchor = None if group.serial is not None else group.first_key
-                found = c.execute(
-                    "SELECT id FROM respondents WHERE version = ? AND serial IS ?"
-                    " AND anchor_page IS ?",
-                    (group.version, group.serial, anchor),
-                ).fetchone()
                 missing = json.dumps(list(group.missing))
-                if found is None:
-                    rid = int(
-                        c.execute(
-                            "INSERT INTO respondents (version, serial, anchor_page, ordinal,"
-                            " missing_pages) VALUES (?, ?, ?, ?, ?)",
-                            (group.version, group.serial, anchor, ordinals[group.version], missing),
-                        ).lastrowid
-                        or 0
+                if manual_id is not None:
+                    rid = manual_id
+                    c.execute(
+                        "UPDATE respondents SET anchor_page = ?, ordinal = ?, missing_pages = ?"
+                        " WHERE id = ?",
+                        (slots[first].key, ordinals[group.version], missing, rid),
                     )
                 else:
-                    rid = int(found["id"])
-                    c.execute(
-                        "UPDATE respondents SET ordinal = ?, missing_pages = ? WHERE id = ?",
-                        (ordinals[group.version], missing, rid),
-                    )
+                    rid = self._auto_respondent(c, group, ordinals[group.version], missing)
                 keep.add(rid)
                 for key in group.pages.values():
                     wanted[key] = rid
             duplicate_of = {d.key: d.first for d in grouping.duplicates}
             stamp = now()
-            for page_id, (old_rid, old_dup) in current.items():
+            for slot in slots:
+                page_id, old_rid = slot.key, slot.respondent
                 new_rid = wanted[page_id]
                 if new_rid != old_rid:
                     c.execute("UPDATE pages SET respondent_id = ? WHERE id = ?", (new_rid, page_id))
                     if old_rid is not None:
                         self._log(c, stamp, who, "page", page_id, "respondent_id", old_rid, new_rid)
-                new_dup = duplicate_of.get(page_id)
-                if new_dup != old_dup:
-                    c.execute("UPDATE pages SET duplicate_of = ? WHERE id = ?", (new_dup, page_id))
+            for r in c.execute("SELECT id, duplicate_of FROM pages").fetchall():
+                new_dup = duplicate_of.get(r["id"])
+                if new_dup != r["duplicate_of"]:
+                    c.execute("UPDATE pages SET duplicate_of = ? WHERE id = ?", (new_dup, r["id"]))
             stale = [
                 r["id"] for r in c.execute("SELECT id FROM respondents") if r["id"] not in keep
             ]
             c.executemany("DELETE FROM respondents WHERE id = ?", [(i,) for i in stale])
         return GroupingReport(
-            respondents=len(grouping.respondents),
-            missing_pages=grouping.missing_pages,
+            respondents=len(ordered),
+            missing_pages=sum(len(g.missing) for _, g, _ in ordered),
             duplicates=len(grouping.duplicates),
             blanks=len(grouping.blanks),
             unplaced=len(grouping.unplaced),
         )
+
+    @staticmethod
+    def _auto_respondent(
+        c: sqlite3.Connection, group: RespondentGroup, ordinal: int, missing: str
+    ) -> int:
+        """The id of the automatic respondent for ``group`` (found by serial or first page, or
+        added), with its ordinal and missing pages brought up to date."""
+        anchor = None if group.serial is not None else group.first_key
+        found = c.execute(
+            "SELECT id FROM respondents WHERE version = ? AND serial IS ? AND anchor_page IS ?",
+            (group.version, group.serial, anchor),
+        ).fetchone()
+        if found is None:
+            return int(
+                c.execute(
+                    "INSERT INTO respondents (version, serial, anchor_page, ordinal,"
+                    " missing_pages) VALUES (?, ?, ?, ?, ?)",
+                    (group.version, group.serial, anchor, ordinal, missing),
+                ).lastrowid
+                or 0
+            )
+        c.execute(
+            "UPDATE respondents SET ordinal = ?, missing_pages = ? WHERE id = ?",
+            (ordinal, missing, found["id"]),
+        )
+        return int(found["id"])
 
     def respondents(self, version: str | None = None) -> list[RespondentRow]:
         sql = "SELECT * FROM respondents"
