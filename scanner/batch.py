@@ -317,10 +317,25 @@ class _Batch:
                     self._collect(window.popleft())
             while window:
                 self._collect(window.popleft())
+        except KeyboardInterrupt:
+            # Stop now: pages in flight are not stored, so a rerun reads them again.  Waiting for
+            # them could take long on hard pages, and the clerk asked to stop.
+            self._stop_workers()
+            raise
         finally:
             if self.executor is not None:
                 self.executor.shutdown(wait=True, cancel_futures=True)
         return self.report
+
+    def _stop_workers(self) -> None:
+        if self.executor is None:
+            return
+        # ProcessPoolExecutor has no public way to end running work; its processes are ended
+        # directly (they ignore Ctrl-C themselves, see _init_worker).
+        for process in list(getattr(self.executor, "_processes", {}).values()):
+            process.terminate()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = None
 
     def _submit(self, task: _Task) -> Future[Outcome] | Outcome:
         if self.jobs == 1:
