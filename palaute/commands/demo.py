@@ -16,7 +16,8 @@ from palaute.errors import ExitCode
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_FORM = ROOT / "layouts" / "asiakaspalautekysely.yaml"
-RESPONDENTS = 12
+BUNDLED_BATCH = ROOT / "samples" / "batch"  # filled and scanned copies of SEED_FORM
+COPIES = 12
 SEED = 2026
 
 
@@ -28,7 +29,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--respondents",
         type=int,
-        default=RESPONDENTS,
         metavar="N",
         help=i18n.t("demo.respondents_help"),
     )
@@ -38,80 +38,57 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from palaute.cli import main
     from palaute.errors import InputError
-    from palaute.store import Survey
+    from palaute.store import Survey, review
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     survey = out / "survey.sqlite"
     for stale in (
         survey,
-        survey.with_name(survey.name + "-wal"),
-        survey.with_name(survey.name + "-shm"),
+        survey.with_name(f"{survey.name}-wal"),
+        survey.with_name(f"{survey.name}-shm"),
     ):
         stale.unlink(missing_ok=True)  # each demo run starts a fresh survey
     form = out / "lomake.pdf"
-    scans = out / "skannaukset"
     changes = out / "muutokset.txt"
     changes.write_text(i18n.t("demo.changes_text"), encoding="utf-8")
-    lang = ["--lang", i18n.current_language()]
+    copies = args.respondents or COPIES
+    printing = ["print", str(SEED_FORM), "-o", str(form), "--copies", str(copies), "--serials"]
+    if args.respondents is None and _bundled_batch_fits():
+        scans = BUNDLED_BATCH
+        fill: list[str] = []  # already filled and scanned
+        fill_key = "demo.step_bundled"
+    else:
+        scans = out / "skannaukset"
+        fill = [
+            "samples",
+            "fill",
+            str(form),
+            "--respondents",
+            str(copies),
+            "--seed",
+            str(SEED),
+            "-o",
+            str(scans),
+        ]
+        fill_key = "demo.step_fill"
+    db = ["--survey", str(survey)]
     steps: list[tuple[str, list[str]]] = [
-        (
-            "demo.step_print",
-            [
-                "print",
-                str(SEED_FORM),
-                "-o",
-                str(form),
-                "--copies",
-                str(args.respondents),
-                "--serials",
-                "--survey",
-                str(survey),
-            ],
-        ),
-        (
-            "demo.step_fill",
-            [
-                "samples",
-                "fill",
-                str(form),
-                "--respondents",
-                str(args.respondents),
-                "--seed",
-                str(SEED),
-                "-o",
-                str(scans),
-            ],
-        ),
-        ("demo.step_scan", ["scan", str(scans), "--survey", str(survey)]),
-        (
-            "demo.step_export",
-            [
-                "export",
-                "--format",
-                "csv",
-                "--survey",
-                str(survey),
-                "-o",
-                str(out / "vastaukset.csv"),
-            ],
-        ),
-        ("demo.step_report", ["report", "--survey", str(survey), "-o", str(out / "raportti.pdf")]),
+        ("demo.step_print", [*printing, *db]),
+        (fill_key, fill),
+        ("demo.step_scan", ["scan", str(scans), *db]),
+        ("demo.step_export", ["export", "--format", "csv", *db, "-o", str(out / "vastaukset.csv")]),
+        ("demo.step_report", ["report", *db, "-o", str(out / "raportti.pdf")]),
         (
             "demo.step_bulletin",
-            [
-                "bulletin",
-                "--survey",
-                str(survey),
-                "-o",
-                str(out / "tiedote.pdf"),
-                "--changes",
-                str(changes),
-            ],
+            ["bulletin", *db, "-o", str(out / "tiedote.pdf"), "--changes", str(changes)],
         ),
     ]
+    lang = ["--lang", i18n.current_language()]
     for number, (key, argv) in enumerate(steps, start=1):
-        print(f"\n== {number}/{len(steps)} {i18n.t(key)}", flush=True)
+        print(f"\n== {number}/{len(steps)} {i18n.t(key, batch=str(BUNDLED_BATCH))}", flush=True)
+        if not argv:
+            continue
         code = main(lang + argv)
         # Rejected pages are part of a real stack (blank sheets, another form): the demo goes on.
         if code not in (ExitCode.OK, ExitCode.FINISHED_WITH_REJECTIONS):
@@ -119,13 +96,24 @@ def run(args: argparse.Namespace) -> int:
             return code
     with Survey.open(survey, create=False) as s:
         counts = s.counts()
-        from palaute.store import review
-
         flagged, written = review.flagged_count(s), review.written_count(s)
     if counts.respondents == 0:
         raise InputError("demo.nothing_read", survey=str(survey))
     print()
     print(i18n.t("demo.summary", respondents=counts.respondents, flagged=flagged, written=written))
-    print(i18n.t("demo.files", out=str(out)))
+    print(i18n.t("demo.files", out=str(out), scans=str(scans)))
     print(i18n.t("demo.next", survey=str(survey)))
     return ExitCode.OK
+
+
+def _bundled_batch_fits() -> bool:
+    """The bundled batch can be read only with the form version it was filled on."""
+    import json
+
+    from forms.api import build
+
+    truth = BUNDLED_BATCH / "truth.json"
+    if not truth.is_file():
+        return False
+    version = json.loads(truth.read_text(encoding="utf-8")).get("version")
+    return bool(version == build(SEED_FORM).template.version)
