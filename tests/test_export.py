@@ -81,7 +81,7 @@ def test_xlsx_round_trip(tmp_path: Path, survey: Survey) -> None:
     path = tmp_path / "vastaukset.xlsx"
     export(survey, "xlsx", path, lang="en")
     wb = openpyxl.load_workbook(path, read_only=True)
-    answers, fields = wb.worksheets
+    answers, labelled, codebook = wb.worksheets
     rows = list(answers.iter_rows(values_only=True))
     assert rows[0][:2] == ("respondent", "form")
     assert rows[0][5:7] == ("q1", "q1 status")
@@ -100,7 +100,19 @@ def test_xlsx_round_trip(tmp_path: Path, survey: Survey) -> None:
                 else:
                     assert cell == stored
                 assert row[6 + 2 * i] == status
-    assert [r[0] for r in fields.iter_rows(min_row=2, values_only=True)] == FIELDS
+    book = list(codebook.iter_rows(min_row=2, values_only=True))
+    assert list(dict.fromkeys(r[0] for r in book)) == FIELDS
+    words = {(r[0], str(r[4])): r[5] for r in book if r[4] not in (None, "")}
+    for row, plain in zip(list(labelled.iter_rows(values_only=True))[1:], rows[1:], strict=True):
+        for i, fid in enumerate(FIELDS):
+            value = plain[5 + 2 * i]
+            if value in (None, ""):
+                continue
+            if not any(key[0] == fid for key in words):
+                assert row[5 + 2 * i] == value  # no printed options: the value itself
+                continue
+            parts = str(value).split(";")
+            assert row[5 + 2 * i] == ";".join(words.get((fid, p), p) for p in parts)
 
 
 def test_json_round_trip(tmp_path: Path, survey: Survey) -> None:

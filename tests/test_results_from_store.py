@@ -84,3 +84,28 @@ def test_report_and_bulletin_from_the_survey(scanned: Path, tmp_path: Path) -> N
     assert code == ExitCode.OK
     pages, text = pdf_text(bulletin)
     assert pages == 1 and "Lisäämme puhelinaikoja." in text
+
+
+def test_two_periods_of_one_survey_side_by_side(scanned: Path, tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    # The same survey a year later: copy it and date half of the sheets to the year before.
+    db = tmp_path / "kaksi.sqlite"
+    shutil.copy(scanned, db)
+    images = scanned.with_name(f"{scanned.stem}.images")
+    shutil.copytree(images, db.with_name(f"{db.stem}.images"))
+    with sqlite3.connect(db) as conn:
+        first = [r[0] for r in conn.execute("SELECT id FROM respondents ORDER BY id LIMIT 2")]
+        conn.execute(
+            "UPDATE pages SET read_at = '2025-03-10T10:00:00+00:00' WHERE respondent_id IN (?, ?)",
+            first,
+        )
+    report = tmp_path / "vertailu.pdf"
+    argv = ["--lang", "en", "report", "--survey", str(db), "-o", str(report), "--min-group", "1"]
+    argv += ["--from", "2026-01-01", "--compare-from", "2025-01-01", "--compare-to", "2025-12-31"]
+    assert main(argv) == ExitCode.OK
+    pages, text = pdf_text(report)
+    # the report speaks the form's language (Finnish here)
+    assert "Vertailu:" in text and "Muutos" in text
+    assert "vastaajia 2 ja 3" in text  # two sheets dated 2025, three in 2026

@@ -75,21 +75,24 @@ def demo_data(n: int, seed: int, start: dt.date | None = None, weeks: int = 4) -
     )
 
 
-def load(args: argparse.Namespace) -> SurveyData:
+def source_data(args: argparse.Namespace) -> SurveyData:
+    """Every answer of the survey (or the demo), before any filter."""
+    if args.demo_data is not None:
+        return demo_data(args.demo_data, args.seed)
+    from palaute.results.from_store import load_survey_data
+    from palaute.store import DEFAULT_NAME, Survey
+
+    path = args.survey if args.survey is not None else Path(DEFAULT_NAME)
+    with Survey.open(path, create=False) as survey:
+        return load_survey_data(survey)
+
+
+def load(args: argparse.Namespace, data: SurveyData | None = None) -> SurveyData:
     """The survey's answers, filtered by --form, --from and --to."""
     start, end = parse_date(args.start), parse_date(args.end)
     check_range(start, end)
     check_min_group(args.min_group)
-    if args.demo_data is not None:
-        data = demo_data(args.demo_data, args.seed)
-    else:
-        from palaute.results.from_store import load_survey_data
-        from palaute.store import DEFAULT_NAME, Survey
-
-        path = args.survey if args.survey is not None else Path(DEFAULT_NAME)
-        with Survey.open(path, create=False) as survey:
-            data = load_survey_data(survey)
-    return select(data, args.form, start, end)
+    return select(data if data is not None else source_data(args), args.form, start, end)
 
 
 def select(

@@ -13,6 +13,7 @@ from palaute.commands._results_source import (
     load,
     parse_date,
     select,
+    source_data,
 )
 from palaute.errors import ExitCode
 
@@ -30,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from palaute.results.report import write_report
 
-    data = load(args)
+    everything = source_data(args)
+    data = load(args, everything)
     earlier = None
     c_start, c_end = parse_date(args.compare_from), parse_date(args.compare_to)
     check_range(c_start, c_end)
@@ -38,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
         if args.demo_data is not None:
             # The demo has one round of answers; make up an earlier round in the asked period.
             weeks = max(1, ((c_end - c_start).days + 1) // 7) if c_start and c_end else 4
-            earlier = demo_data(args.demo_data, args.seed + 1, start=c_start, weeks=weeks)
-        earlier = select(earlier, args.form, c_start, c_end) if earlier else None
+            everything = demo_data(args.demo_data, args.seed + 1, start=c_start, weeks=weeks)
+        earlier = select(everything, args.form, c_start, c_end)
     result = write_report(data, args.output, min_group=args.min_group, compare_with=earlier)
     print(
         i18n.t("results.report_done", pdf=str(result.pdf), pages=result.pages, n=result.respondents)

@@ -31,6 +31,11 @@ class Column:
     field_id: str
     form_id: str
     label: str  # what the respondent read
+    kind: str = ""  # the template's field kind (single, multiple, likert, text, line)
+    options: tuple[tuple[str, str], ...] = ()  # (value, label) of each printed option
+
+    def value_label(self, value: str) -> str:
+        return dict(self.options).get(value, value)
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,8 @@ def _columns(templates: Iterable[Template]) -> list[Column]:
     seen: dict[str, Column] = {}
     for template in templates:
         for f in template.fields():
-            seen.setdefault(f.id, Column(f.id, template.form_id, f.label))
+            options = tuple((o.value, o.label) for o in f.options)
+            seen.setdefault(f.id, Column(f.id, template.form_id, f.label, f.kind, options))
     return list(seen.values())
 
 
@@ -111,7 +117,8 @@ def cell(value: Any) -> str | float | int:
     return str(value)
 
 
-def rows(data: ExportData) -> list[list[str | float | int]]:
+def rows(data: ExportData, labels: bool = False) -> list[list[str | float | int]]:
+    """One row per respondent; with ``labels`` option values are given as the printed words."""
     out = []
     for r in data.records:
         row: list[str | float | int] = [
@@ -122,7 +129,16 @@ def rows(data: ExportData) -> list[list[str | float | int]]:
             MULTIPLE_SEPARATOR.join(str(n) for n in r.missing_pages),
         ]
         for column in data.columns:
-            row += [cell(r.values.get(column.field_id)), r.statuses.get(column.field_id, "")]
+            value = r.values.get(column.field_id)
+            if labels and column.options:
+                value = (
+                    [column.value_label(v) for v in value]
+                    if isinstance(value, list)
+                    else column.value_label(value)
+                    if isinstance(value, str)
+                    else value
+                )
+            row += [cell(value), r.statuses.get(column.field_id, "")]
         out.append(row)
     return out
 
@@ -145,20 +161,37 @@ def write_xlsx(data: ExportData, path: Path, lang: str | None = None) -> None:
     sheet = wb.create_sheet(i18n.t("store.export.sheet_answers", lang)[:31])
     sheet.freeze_panes = "B2"
     bold = Font(bold=True)
-    head = []
-    for text in header(data, lang):
-        c = WriteOnlyCell(sheet, value=text)
-        c.font = bold
-        head.append(c)
-    sheet.append(head)
+
+    def head_cells(target: Any) -> list[Any]:
+        cells = []
+        for text in header(data, lang):
+            c = WriteOnlyCell(target, value=text)
+            c.font = bold
+            cells.append(c)
+        return cells
+
+    sheet.append(head_cells(sheet))
     for row in rows(data):
         sheet.append([_number_if_whole(v) for v in row])
-    fields_sheet = wb.create_sheet(i18n.t("store.export.sheet_fields", lang)[:31])
-    fields_sheet.append(
-        [i18n.t(f"store.export.{name}", lang) for name in ("field", "form", "label")]
+    # The same answers with the words the respondent saw, for reading rather than computing.
+    labelled = wb.create_sheet(i18n.t("store.export.sheet_labelled", lang)[:31])
+    labelled.freeze_panes = "B2"
+    labelled.append(head_cells(labelled))
+    for row in rows(data, labels=True):
+        labelled.append(row)
+    codebook = wb.create_sheet(i18n.t("store.export.sheet_fields", lang)[:31])
+    codebook.append(
+        [
+            i18n.t(f"store.export.{name}", lang)
+            for name in ("field", "form", "label", "kind", "value", "value_label")
+        ]
     )
     for column in data.columns:
-        fields_sheet.append([column.field_id, column.form_id, column.label])
+        base = [column.field_id, column.form_id, column.label, column.kind]
+        if not column.options:
+            codebook.append([*base, "", ""])
+        for value, label in column.options:
+            codebook.append([*base, _number_if_whole(value), label])
     wb.save(path)
 
 
