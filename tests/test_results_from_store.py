@@ -105,7 +105,7 @@ def test_two_periods_of_one_survey_side_by_side(scanned: Path, tmp_path: Path) -
     argv = ["--lang", "en", "report", "--survey", str(db), "-o", str(report), "--min-group", "1"]
     argv += ["--from", "2026-01-01", "--compare-from", "2025-01-01", "--compare-to", "2025-12-31"]
     assert main(argv) == ExitCode.OK
-    pages, text = pdf_text(report)
+    _, text = pdf_text(report)
     # the report speaks the form's language (Finnish here)
     assert "Vertailu:" in text and "Muutos" in text
     assert "vastaajia 2 ja 3" in text  # two sheets dated 2025, three in 2026
