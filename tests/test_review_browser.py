@@ -141,7 +141,8 @@ def test_keyboard_review_and_transcription(desk: str, review_survey: Built) -> N
             page.wait_for_selector("text=Merkityt kohdat on käyty läpi")
             assert row(review_survey, "q1")["needs_review"] == 1
             page.click("a.button.primary")
-            page.wait_for_selector("#text")
+            page.wait_for_selector("body[data-ready='1'] #text")
+            page.focus("#text")
             page.keyboard.type("Kiitos hyvästä", delay=20)
             page.wait_for_selector("#saved:has-text('Tallennettu')")
             assert row(review_survey, "q2_perustelu")["text"] == "Kiitos hyvästä"
