@@ -22,9 +22,14 @@ class MethodBatch:
     truth: GroundTruth
 
 
-def run(layout: Path, directory: Path, respondents: int, seed: int) -> MethodBatch:
-    """print → samples fill → scan, as a clerk would type them (default profile)."""
-    form, survey, batch = directory / "form.pdf", directory / "survey.sqlite", directory / "batch"
+def run(
+    layout: Path, directory: Path, respondents: int, seed: int, survey: Path | None = None
+) -> MethodBatch:
+    """print → samples fill → scan, as a clerk would type them (default profile); into
+    ``survey`` when given (several methods in one survey), else a survey of its own."""
+    directory.mkdir(parents=True, exist_ok=True)
+    form, batch = directory / "form.pdf", directory / "batch"
+    survey = survey or directory / "survey.sqlite"
     copies = str(respondents)
     argv = ["print", str(layout), "-o", str(form), "--copies", copies, "--serials"]
     assert main([*argv, "--survey", str(survey)]) == 0
