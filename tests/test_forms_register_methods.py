@@ -129,9 +129,9 @@ def test_posters_register_and_point_to_stickers(
     pdf, survey = tmp_path / "posters.pdf", tmp_path / "survey.sqlite"
     assert main(["print", str(LAYOUTS / "liikennevaloaanestys.yaml"), "-o", str(pdf)]) == 0
     capsys.readouterr()
-    assert main(["forms", "add", str(pdf), "--survey", str(survey)]) == 0
+    assert main(["--lang", "fi", "forms", "add", str(pdf), "--survey", str(survey)]) == 0
     out = capsys.readouterr().out
-    assert f"palaute stickers {pdf}" in out
+    assert f"palaute stickers {pdf}" in out and "valokuvaa julisteet" in out
     template = only_template(survey)
     assert template.kind == "traffic_light" and len(template.pages) == 7
     with Survey.open(survey, create=False) as opened:

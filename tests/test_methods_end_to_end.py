@@ -49,14 +49,29 @@ def pdf_text(path: Path) -> str:
 
 def exported(batch: MethodBatch) -> list[dict[str, str]]:
     out = batch.directory / "answers.csv"
-    assert main(["export", "--format", "csv", "-o", str(out), "--survey", str(batch.survey)]) == 0
+    assert (
+        main(
+            [
+                "--lang",
+                "fi",
+                "export",
+                "--format",
+                "csv",
+                "-o",
+                str(out),
+                "--survey",
+                str(batch.survey),
+            ]
+        )
+        == 0
+    )
     with out.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle, delimiter=";"))
 
 
 def reported(batch: MethodBatch) -> str:
     out = batch.directory / "report.pdf"
-    assert main(["report", "--survey", str(batch.survey), "-o", str(out)]) == 0
+    assert main(["--lang", "fi", "report", "--survey", str(batch.survey), "-o", str(out)]) == 0
     return pdf_text(out)
 
 
