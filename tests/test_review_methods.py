@@ -203,3 +203,62 @@ def test_sentences_go_through_the_text_queue(client: TestClient, methods: Method
         "written",
     )
     assert f'action="/texts/{pks[1]}"' in client.get("/texts").text
+
+
+# -- keyboard, in headless Chromium --------------------------------------------------------------
+@pytest.mark.browser
+def test_rating_line_by_keyboard(methods: Methods) -> None:
+    import threading
+
+    import uvicorn
+
+    from .test_review_browser import ARGS, CHROMIUM, free_port, press
+
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed")
+    playwright = pytest.importorskip("playwright.sync_api")
+    first, second = flagged(methods, "arviointijana")[:2]
+    port = free_port()
+    app = create_app(methods.path, allowed_hosts=["127.0.0.1"])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    desk = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            threading.Event().wait(0.02)
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+            try:
+                page = browser.new_page(locale="fi-FI")
+                page.set_default_timeout(30_000)
+                page.goto(f"{desk}/login")
+                page.fill("#name", USER)
+                page.fill("#password", PASSWORD)
+                page.click("button.primary")
+                page.wait_for_url(f"{desk}/flags")
+                # digits start the number, Enter saves it
+                page.goto(f"{desk}/flags/{first}")
+                press(page, "7")
+                page.keyboard.type("2,5")
+                page.keyboard.press("Enter")
+                page.wait_for_url(f"{desk}/flags")
+                saved = row(methods, first)
+                assert (json.loads(saved["value"]), saved["status"]) == (72.5, "ok")
+                # 0 on its own: no mark
+                page.goto(f"{desk}/flags/{second}")
+                press(page, "0")
+                page.wait_for_url(f"{desk}/flags")
+                saved = row(methods, second)
+                assert (saved["value"], saved["status"], saved["needs_review"]) == (
+                    None,
+                    "empty",
+                    0,
+                )
+            finally:
+                browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
