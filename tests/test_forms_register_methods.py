@@ -143,3 +143,24 @@ def test_a_questionnaire_gets_no_note(seed_pdf: Path, tmp_path: Path, capsys) ->
     out = capsys.readouterr().out
     assert "stickers" not in out and "Palautekortit" not in out
     assert len(out.strip().splitlines()) == 1
+
+
+def test_a_scanned_poster_points_to_stickers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pypdfium2 as pdfium
+
+    pdf, survey = tmp_path / "posters.pdf", tmp_path / "survey.sqlite"
+    argv = ["print", str(LAYOUTS / "plussat_ja_miinukset.yaml"), "-o", str(pdf)]
+    assert main([*argv, "--survey", str(survey)]) == 0
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        image = doc[0].render(scale=DPI / 72).to_pil().convert("L")
+    finally:
+        doc.close()
+    image.save(tmp_path / "poster.png", dpi=(DPI, DPI))
+    capsys.readouterr()
+    scan = ["--lang", "fi", "scan", str(tmp_path / "poster.png"), "--survey", str(survey)]
+    assert main([*scan, "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "1 skannattua sivua on tarrajulisteita" in err and "palaute stickers" in err
