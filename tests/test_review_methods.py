@@ -3,6 +3,7 @@ sentence completion and rating line (print → samples fill → scan), served in
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 import json
@@ -14,6 +15,7 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
+from palaute.cli import main
 from palaute.review import create_app
 from palaute.store import Survey, accounts
 
@@ -203,6 +205,14 @@ def test_sentences_go_through_the_text_queue(client: TestClient, methods: Method
         "written",
     )
     assert f'action="/texts/{pks[1]}"' in client.get("/texts").text
+    # the transcription is the sentence's column in the export
+    out = methods.path.with_name("answers.csv")
+    argv = ["--lang", "fi", "export", "--format", "csv", "-o", str(out)]
+    assert main([*argv, "--form", "jatka_lausetta", "--survey", str(methods.path)]) == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    column = methods.kinds[pks[0]][1]
+    assert [r[column] for r in rows].count("saan apua nopeasti") == 1
 
 
 # -- keyboard, in headless Chromium --------------------------------------------------------------
