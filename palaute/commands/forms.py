@@ -52,6 +52,7 @@ def register(sub: Any) -> None:
 
 def run_add(args: argparse.Namespace) -> int:
     from palaute.store import Survey
+    from palaute.store.reading import how_read
 
     with Survey.open(args.survey) as survey:
         for source in args.sources:
@@ -70,6 +71,9 @@ def run_add(args: argparse.Namespace) -> int:
                     pages=len(template.pages),
                 )
             )
+            note = how_read(template)
+            if note:
+                print(i18n.t(note, pdf=str(source)))
     return int(ExitCode.OK)
 
 

@@ -57,10 +57,14 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.survey is not None:
         from palaute.store import Survey
+        from palaute.store.reading import how_read
 
         with Survey.open(args.survey) as survey:
             survey.register_pdf(result.pdf)
         print(i18n.t("print.registered", survey=str(args.survey), version=result.template.version))
+        note = how_read(result.template)
+        if note:
+            print(i18n.t(note, pdf=str(result.pdf)))
     print(
         i18n.t(
             "print.done",

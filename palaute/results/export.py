@@ -2,7 +2,9 @@
 
 Columns follow the form's question order (the template's field order).  Each field has a value
 column (several answers joined as ``a;b``) and a status column (``ok``, ``empty``, ``multiple``, ...,
-the codes of ``scanner.results.FieldStatus``: stable across languages, for analysis).  The fixed
+the codes of ``scanner.results.FieldStatus``: stable across languages, for analysis).  A written
+free-text answer's value is the clerk's finished transcription (empty until it is typed in the
+review desk's ``/texts``: a scan alone has no text).  The fixed
 columns' headers are taken from the catalogue in the chosen language.
 """
 
@@ -20,6 +22,7 @@ from forms.template import Template
 from palaute import i18n
 from palaute.errors import InputError
 from palaute.store import Survey
+from palaute.store.review import finished_transcriptions
 
 FORMATS = ("csv", "xlsx", "json")
 JSON_SCHEMA = "palaute.export/1"
@@ -64,6 +67,7 @@ def collect(survey: Survey, form_id: str | None = None) -> ExportData:
         if not templates:
             raise InputError("store.export.unknown_form", form=form_id)
     columns = _columns(templates.values())
+    texts = finished_transcriptions(survey)
     records = []
     for resp in survey.respondents():
         template = templates.get(resp.version)
@@ -78,7 +82,7 @@ def collect(survey: Survey, form_id: str | None = None) -> ExportData:
                 serial=resp.serial,
                 ordinal=resp.ordinal,
                 missing_pages=resp.missing_pages,
-                values={fid: f.value for fid, f in fields.items()},
+                values={fid: texts.get(f.id, f.value) for fid, f in fields.items()},
                 statuses={fid: str(f.status) for fid, f in fields.items()},
             )
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from forms.template import Template, TemplateError
+from forms.template import Box, Page, Template, TemplateError
 from palaute.errors import InputError
 
 ATTACHMENT_NAME = "template.json"
@@ -31,6 +31,78 @@ def blank_pages_pdf(pdf_path: Path, pages: int) -> bytes:
             return buf.getvalue()
     except pikepdf.PdfError as exc:
         raise InputError("scanner.input.corrupt", file=str(pdf_path), error=str(exc)) from exc
+
+
+# A card's blank reference reaches this far beyond its registration marks: the faint outline
+# drawn to cut along lies 2.5 mm outside them (forms/kinds/cards.py), the neighbours' cut marks
+# further out.
+CARD_MARGIN_MM = 3.0
+MM_TO_PT = 72.0 / 25.4
+
+
+def card_blanks_pdf(pdf_path: Path, template: Template) -> bytes:
+    """One blank page per card of a feedback-card form, in the template's page order.
+
+    The cards share a printed sheet, and their template pages keep the sheet's coordinates, so
+    each card's blank is its sheet with everything outside that card clipped away: a card cut
+    out and scanned alone is compared with its own card only.
+    """
+    import io
+
+    import pikepdf
+
+    from forms.pageid import PageIdError, card_slot
+
+    try:
+        with pikepdf.open(pdf_path) as pdf:
+            out = pikepdf.new()
+            parts: list[pikepdf.Pdf] = []
+            for page in template.pages:
+                try:
+                    sheet, _ = card_slot(page.number)
+                except PageIdError as exc:
+                    raise InputError(
+                        "store.template_invalid", file=str(pdf_path), error=str(exc)
+                    ) from exc
+                if len(pdf.pages) < sheet:
+                    raise InputError(
+                        "store.pdf_too_short",
+                        file=str(pdf_path),
+                        pages=len(pdf.pages),
+                        needed=sheet,
+                    )
+                # A one-page document per card, so that no card shares the sheet's content
+                # streams (and so its clip) with another.
+                single = pikepdf.new()
+                single.pages.append(pdf.pages[sheet - 1])
+                card = single.pages[0]
+                x, y, w, h = card_area(page)
+                height_pt = float(card.mediabox[3]) - float(card.mediabox[1])
+                clip = (
+                    f"q {x * MM_TO_PT:.2f} {height_pt - (y + h) * MM_TO_PT:.2f} "
+                    f"{w * MM_TO_PT:.2f} {h * MM_TO_PT:.2f} re W n\n"
+                )
+                card.contents_add(clip.encode("ascii"), prepend=True)
+                card.contents_add(b"\nQ\n")
+                part = io.BytesIO()
+                single.save(part)
+                parts.append(pikepdf.open(io.BytesIO(part.getvalue())))
+                out.pages.append(parts[-1].pages[0])
+            buf = io.BytesIO()
+            out.save(buf, compress_streams=True)
+            return buf.getvalue()
+    except pikepdf.PdfError as exc:
+        raise InputError("scanner.input.corrupt", file=str(pdf_path), error=str(exc)) from exc
+
+
+def card_area(page: Page) -> Box:
+    """The card around a card page's marks, QR and fields (template millimetres)."""
+    boxes = [m.box for m in page.marks] + [page.qr, page.id_text] + [f.box for f in page.fields]
+    x0 = min(b[0] for b in boxes) - CARD_MARGIN_MM
+    y0 = min(b[1] for b in boxes) - CARD_MARGIN_MM
+    x1 = max(b[0] + b[2] for b in boxes) + CARD_MARGIN_MM
+    y1 = max(b[1] + b[3] for b in boxes) + CARD_MARGIN_MM
+    return (x0, y0, x1 - x0, y1 - y0)
 
 
 def render_pages(pdf_data: bytes, dpi: float) -> dict[int, np.ndarray]:

@@ -88,6 +88,14 @@ def transcription(survey: Survey, field_pk: int) -> Transcription:
     return Transcription(FieldRow.from_row(row), row["text"], bool(row["transcribed"]))
 
 
+def finished_transcriptions(survey: Survey) -> dict[int, str]:
+    """Field row id → the clerk's finished transcription, for every written field that has one."""
+    rows = survey.conn.execute(
+        "SELECT id, text FROM fields WHERE transcribed = 1 AND status = 'written'"
+    )
+    return {int(row["id"]): str(row["text"]) for row in rows if row["text"] is not None}
+
+
 def save_transcription(
     survey: Survey,
     field_pk: int,

@@ -21,6 +21,7 @@ import numpy as np
 from forms.template import Template, TemplateError
 from palaute.errors import InputError, StoreError
 from palaute.store import migrations, regroup
+from palaute.store.reading import CARDS_KIND
 from palaute.store.records import (
     ChangeRow,
     FieldRow,
@@ -140,11 +141,15 @@ class Survey:
     def register_pdf(self, pdf_path: Path | str) -> Template:
         """Store the template attached (as ``template.json``) to a printed form's PDF, and the
         form's blank pages (the reader compares scans with them, see :meth:`blank_pages`)."""
-        from palaute.store.attachments import blank_pages_pdf, template_from_pdf
+        from palaute.store.attachments import blank_pages_pdf, card_blanks_pdf, template_from_pdf
 
         path = Path(pdf_path)
         template = template_from_pdf(path)
-        blank = blank_pages_pdf(path, len(template.pages))  # checked before anything is stored
+        # checked before anything is stored
+        if template.kind == CARDS_KIND:
+            blank = card_blanks_pdf(path, template)  # several cards share a printed sheet
+        else:
+            blank = blank_pages_pdf(path, len(template.pages))
         self.add_template(template, source=str(path))
         with self.transaction() as c:
             c.execute(
@@ -169,7 +174,17 @@ class Survey:
         from palaute.store.attachments import render_pages
 
         data = self.blank_pdf(version)
-        return render_pages(data, dpi) if data is not None else {}
+        if data is None:
+            return {}
+        rendered = render_pages(data, dpi)
+        # The blank PDF holds the template's pages in order; page numbers need not be 1..n
+        # (feedback cards are numbered 100 × sheet + slot).
+        row = self.conn.execute("SELECT body FROM templates WHERE version = ?", (version,))
+        found = row.fetchone()
+        numbers = [p.number for p in Template.from_json(found["body"]).pages] if found else []
+        if len(numbers) != len(rendered):
+            return rendered
+        return {number: rendered[index + 1] for index, number in enumerate(numbers)}
 
     def register_json(self, json_path: Path | str) -> Template:
         """Store a template JSON file."""

@@ -20,7 +20,16 @@
     if (document.body.dataset.busy) { event.preventDefault(); return; }  // one decision per page
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
     if (typing(event.target)) {
-      return;  // the rating-line number box: Enter submits it as usual
+      if (key === "Escape") event.target.blur();  // back to the one-key answers
+      return;  // the rating-line number box: Enter saves the number typed
+    }
+    const line = form.querySelector("[data-line]");
+    if (line && /^[1-9]$/.test(key)) {
+      // A rating line: the first digit starts the number (0 alone stays "no mark").
+      event.preventDefault();
+      line.value = key;
+      line.focus();
+      return;
     }
     if (key === "Enter") {
       const button = form.querySelector("[data-enter]");
