@@ -14,6 +14,7 @@ from typing import Protocol
 
 import cv2
 import numpy as np
+from pyzbar import pyzbar
 
 from forms.pageid import PageId, PageIdError
 from forms.template import Template, TemplateError
@@ -143,7 +144,10 @@ class PdfFormSource:
         index = copy * len(self.template.pages) + page.number - 1
         bitmap = self._pdf[index].render(scale=300 / 72.0, crop=crop, grayscale=True)
         gray = np.asarray(bitmap.to_pil().convert("L"))
-        text, _, _ = cv2.QRCodeDetector().detectAndDecode(gray)
+        codes = pyzbar.decode(gray, symbols=[pyzbar.ZBarSymbol.QRCODE])
+        text = codes[0].data.decode("ascii", errors="replace") if codes else ""
+        if not text:  # zbar is the reader's decoder; OpenCV's is a second opinion
+            text, _, _ = cv2.QRCodeDetector().detectAndDecode(gray)
         if not text:
             log.warning("could not read the QR code of copy %d in %s", copy + 1, self.path)
             return None
