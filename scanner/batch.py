@@ -16,6 +16,7 @@ import functools
 import logging
 import multiprocessing
 import os
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -186,6 +187,9 @@ def _reduced(image: np.ndarray, dpi: float) -> np.ndarray:
 _worker: _Reading | None = None
 
 
+PARENT_CHECK_SECONDS = 1.0  # how often a reader process checks that its scan still runs
+
+
 def _init_worker(reader: Reader, templates: Mapping[str, Template], config: Any) -> None:
     import signal
 
@@ -193,8 +197,22 @@ def _init_worker(reader: Reader, templates: Mapping[str, Template], config: Any)
 
     cv2.setNumThreads(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _end_with_parent(os.getppid())
     global _worker
     _worker = _Reading(reader, templates, config)
+
+
+def _end_with_parent(parent: int) -> None:
+    """A reader process must not outlive its scan: when the scan is killed (SIGKILL, a closed
+    terminal), its pool cannot tell the workers, which would wait for work for ever."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _work(task: _Task) -> Outcome:

@@ -200,9 +200,23 @@ import scanner.batch as batch_module
 from scanner.batch import run_batch
 from scanner.ingest import SourcePage, scan_files
 from tests.storekit import slow_read
-with Survey.open(sys.argv[1]) as survey:
-    run_batch(scan_files([Path(sys.argv[2])]), survey, survey.templates(), jobs=1, reader=slow_read)
+if __name__ == "__main__":  # reader processes are spawned: they import this file
+    with Survey.open(sys.argv[1]) as survey:
+        run_batch(scan_files([Path(sys.argv[2])]), survey, survey.templates(), jobs=2, reader=slow_read)
 """
+
+
+def children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def test_a_killed_batch_resumes_without_loss_or_duplicates(tmp_path: Path, survey: Survey) -> None:
@@ -230,11 +244,17 @@ def test_a_killed_batch_resumes_without_loss_or_duplicates(tmp_path: Path, surve
             stored = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
             conn.close()
         assert proc.poll() is None, "the batch finished before it could be killed"
+        workers = children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
     finally:
         if proc.poll() is None:
             proc.kill()
+    # the reader processes do not outlive the killed scan
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers and not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
     interrupted = survey.counts().pages
     assert 14 <= interrupted < total
     report = run_batch(scan_files([scans]), survey, survey.templates(), jobs=2, reader=fake_read)
