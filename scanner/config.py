@@ -83,6 +83,11 @@ class ReaderConfig:
     likert_clean_interior: float = 0.05  # the most of it a clean new circle may ink
     likert_crossed_ratio: float = 1.2  # a crossed circle holds at least this × the clean one's ink
     likert_heavy_fill: float = 0.45  # an option area this full of ink is a scribble: review
+    likert_join_mm: float = 0.8  # ink pieces this close belong to one mark (bridges the gaps
+    # where a stroke crosses a printed digit, which the blank reference hides)
+    likert_loop_inside_mm: float = 1.5  # a loop's digit centre lies this far inside its hull
+    likert_loop_centre: float = 0.3  # ...and the hull's middle within this × option spacing
+    likert_loop_max_fill: float = 0.4  # a loop's ink covers at most this share of its hull
 
     # -- free text ---------------------------------------------------------------------------
     text_inset_mm: float = 1.0  # the printed frame is ignored this far inside the field box

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from forms.template import Box, Field
@@ -152,6 +153,68 @@ def _circle(o: OptionInk, config: ReaderConfig) -> bool:
     return o.ring_mm2 >= config.likert_circle_ring_mm2 and o.encircled >= config.likert_circle_cover
 
 
+def encircled_option(
+    field: Field, ink: FieldInk, options: list[OptionInk], config: ReaderConfig
+) -> str | None:
+    """The one digit that a single loop of ink goes round, when that loop is all the row holds.
+
+    Strokes are grouped into marks (pieces closer than ``likert_join_mm``, which also bridges
+    the gaps where a stroke crosses printed matter); each mark's convex hull is what it
+    encloses.  A loop, however wide or open, encloses its own digit well inside the hull, near
+    the hull's middle, with the inside left mostly bare; a neighbour it merely touches lies at
+    the hull's edge or outside.  Any other ink of note in the row (a second mark, a
+    scribble, a loop round two digits or none) returns None: the caller weighs the options."""
+    s = ink.px_per_mm
+    if not ink.mask.any() or not options:
+        return None
+    radius = max(1, round(config.likert_join_mm * s))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    joined = cv2.dilate(ink.mask, kernel)
+    count, labels = cv2.connectedComponents(joined, connectivity=8)
+    centres = []
+    for option in field.options:
+        digit = digit_box(ink, option.box, config)
+        cx = (digit[0] + digit[2] / 2) * s - ink.origin[0]
+        cy = (digit[1] + digit[3] / 2) * s - ink.origin[1]
+        centres.append((option.value, cx, cy))
+    spacing = _spacing(field) * s
+    found: str | None = None
+    for label in range(1, count):
+        ys, xs = np.nonzero((labels == label) & (ink.mask > 0))
+        area = ink.area_mm2(xs.size)
+        if area < config.likert_faint_mm2:
+            continue  # a speck: neither a loop nor a competing mark
+        if found is not None:
+            return None  # a second mark of note
+        points = np.column_stack((xs, ys)).astype(np.int32)
+        hull = cv2.convexHull(points)
+        hull_mm2 = ink.area_mm2(cv2.contourArea(hull))
+        if hull_mm2 <= 0 or area > config.likert_loop_max_fill * hull_mm2:
+            return None  # a blot or a scribble, not a loop
+        moments = cv2.moments(hull)
+        if moments["m00"] <= 0:
+            return None
+        hull_cx = moments["m10"] / moments["m00"]
+        depth = config.likert_loop_inside_mm * s
+        inside = [
+            (value, cx)
+            for value, cx, cy in centres
+            if cv2.pointPolygonTest(hull, (float(cx), float(cy)), True) >= depth
+        ]
+        if len(inside) != 1:
+            return None  # round two digits or none: between options, or not a loop at all
+        value, cx = inside[0]
+        if abs(hull_cx - cx) > config.likert_loop_centre * spacing:
+            return None  # the loop's middle is off its digit: set between two options
+        found = value
+    if found is None:
+        return None
+    chosen = next(o for o in options if o.value == found)
+    if chosen.interior_share >= config.likert_crossed_interior:
+        return None  # ink across the digit inside the loop: crossed out, or a fill
+    return found
+
+
 def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
     options = measure_options(field, ink, config)
     scores = {o.value: o.total_mm2 for o in options}
@@ -161,6 +224,11 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
 
     if not options:
         return done(FieldStatus.UNREADABLE, None, 0.0, outcome.UNSUPPORTED)
+    looped = encircled_option(field, ink, options, config)
+    if looped is not None:
+        # One loop round one digit and nothing else of note: however far the loop spills
+        # towards a neighbour, the answer is the digit it goes round.
+        return done(FieldStatus.OK, looped, 0.9, outcome.OK)
     # The strongest option by all its ink; the others by the ink close to their digits, so
     # that a wide circle spilling into a neighbour's area does not make a second answer.
     best = max(options, key=lambda o: o.total_mm2)
