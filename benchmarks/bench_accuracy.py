@@ -243,6 +243,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--save-crops", type=Path, default=None, metavar="DIR")
     parser.add_argument("--json", type=Path, default=None, help="write the summary here")
+    parser.add_argument(
+        "--dump", type=Path, default=None, help="write every field's truth and result (JSON lines)"
+    )
     args = parser.parse_args()
 
     from forms.api import print_form
@@ -255,6 +258,7 @@ def main() -> None:
             args.save_crops.mkdir(parents=True, exist_ok=True)
         totals = Totals()
         pages_read = 0
+        dump = args.dump.open("w") if args.dump else None
         stream = _pages(args, pdf)
         pens: dict[int, str] = next(stream)  # type: ignore[assignment]
         context = multiprocessing.get_context("spawn")  # pdfium is open in this process
@@ -268,6 +272,23 @@ def main() -> None:
                 page = future.result()
                 pages_read += 1
                 totals.add(page, pens)
+                if dump is not None:
+                    for t, r, o in page.fields:
+                        row = {
+                            "page": page.number,
+                            "field": t.field_id,
+                            "kind": t.kind,
+                            "style": t.style,
+                            "expect": t.expect,
+                            "value": t.value,
+                            "outcome": o,
+                            "status": str(r.status) if r else None,
+                            "got": r.value if r else None,
+                            "reason": r.reason if r else None,
+                            "scores": r.scores if r else None,
+                            "degradations": [d["name"] for d in page.truth.degradations],
+                        }
+                        dump.write(json.dumps(row) + "\n")
                 if args.save_crops:
                     _save_crops(args.save_crops, page)
 
@@ -279,6 +300,8 @@ def main() -> None:
                     collect(pending.popleft())
             while pending:
                 collect(pending.popleft())
+    if dump is not None:
+        dump.close()
     elapsed = time.perf_counter() - start
     summary = totals.report(elapsed, pages_read)
     summary |= {

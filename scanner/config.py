@@ -45,6 +45,10 @@ class ReaderConfig:
     reference_ink_level: int = 235  # blank-reference pixels darker than this are printed ink
     reference_dilate_mm: float = 0.35  # printed ink is widened by this to absorb misregistration
     streak_fraction: float = 0.8  # a column dark over this share of a field's crop is a streak
+    streak_min_levels: float = 8.0  # a scan column whose median differs from its neighbours'
+    # by this many grey levels is a feed streak (paper and print never do over a whole page)
+    streak_window_px: int = 15  # ...neighbours: this many columns centred on it (odd)
+    streak_sample_rows: int = 240  # ...column medians are taken over about this many rows
     realign_search_mm: float = 1.5  # local re-alignment searches this far in every direction
     realign_dpi: float = 50.0  # ...on crops resampled to this resolution
     realign_min_score: float = 0.3  # below this correlation the local shift is not trusted

@@ -183,3 +183,33 @@ def remove_streaks(mask: np.ndarray, dark: np.ndarray, fraction: float) -> np.nd
     for r in rows:
         mask[max(0, r - 1) : r + 2, :] = 0
     return mask
+
+
+def remove_feed_streaks(grey: np.ndarray, config: ReaderConfig) -> np.ndarray:
+    """``grey`` without streaks along the feed direction (dust on the scanner's glass, a dirty
+    drum): a column or two lighter or darker than its neighbours over the whole scan.
+
+    A streak adds a constant to its columns, so each column's median (over rows, robust to
+    whatever is printed or written across it) is compared with the running median of its
+    neighbours; columns that differ by more than ``streak_min_levels`` have the difference
+    taken off, which leaves ink crossing the streak as it was.  Bilevel scans lose the few
+    pixels of ink under a streak, nothing more."""
+    h, w = grey.shape
+    window = config.streak_window_px
+    if h < 50 or w < 4 * window:
+        return grey
+    step = max(1, h // config.streak_sample_rows)
+    sample = np.ascontiguousarray(grey[::step].T)  # one row per scan column
+    columns = cv2.sort(sample, cv2.SORT_EVERY_ROW)[:, sample.shape[1] // 2].astype(np.float32)
+    pad = window // 2
+    padded = np.pad(columns, pad, mode="edge")
+    windows = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(padded, window))
+    local = cv2.sort(windows, cv2.SORT_EVERY_ROW)[:, pad]
+    offset = columns - local
+    cols = np.flatnonzero(np.abs(offset) >= config.streak_min_levels)
+    if cols.size == 0:
+        return grey
+    out = grey.copy()
+    fixed = grey[:, cols].astype(np.int16) - np.round(offset[cols]).astype(np.int16)
+    out[:, cols] = np.clip(fixed, 0, 255).astype(np.uint8)
+    return out

@@ -22,7 +22,7 @@ from forms.template import Field, Mark, Page, Template
 from scanner import outcome
 from scanner.config import DEFAULT, ReaderConfig
 from scanner.identify import is_blank, match_layout, qr_anywhere, qr_at
-from scanner.ink import FieldInk, added_ink, page_ink_threshold
+from scanner.ink import FieldInk, added_ink, page_ink_threshold, remove_feed_streaks
 from scanner.read_boxes import outline_excess_mm2, read_boxes
 from scanner.read_likert import read_likert
 from scanner.read_text import read_line, read_text
@@ -107,6 +107,7 @@ class _PageReader:
         if grey is None or not 50.0 <= dpi <= 1200.0:
             return self.page(PageStatus.REJECTED, BAD_IMAGE), None
         config = self.config
+        grey = remove_feed_streaks(grey, config)
         found = find_markers(grey, dpi, config)
 
         # 1. identify: the QR where the template puts it, else anywhere on the scan.
