@@ -187,7 +187,8 @@ def remove_streaks(mask: np.ndarray, dark: np.ndarray, fraction: float) -> np.nd
 
 def remove_feed_streaks(grey: np.ndarray, config: ReaderConfig) -> np.ndarray:
     """``grey`` without streaks along the feed direction (dust on the scanner's glass, a dirty
-    drum): a column or two lighter or darker than its neighbours over the whole scan.
+    drum): a column or two lighter or darker than its neighbours over the whole scan; rows too,
+    for scanners that turn the image upright after a sideways feed.
 
     A streak adds a constant to its columns, so each column's median (over rows, robust to
     whatever is printed or written across it) is compared with the running median of its
@@ -195,21 +196,37 @@ def remove_feed_streaks(grey: np.ndarray, config: ReaderConfig) -> np.ndarray:
     taken off, which leaves ink crossing the streak as it was.  Bilevel scans lose the few
     pixels of ink under a streak, nothing more."""
     h, w = grey.shape
-    window = config.streak_window_px
-    if h < 50 or w < 4 * window:
+    if min(h, w) < 8 * config.streak_window_px:
         return grey
-    step = max(1, h // config.streak_sample_rows)
-    sample = np.ascontiguousarray(grey[::step].T)  # one row per scan column
-    columns = cv2.sort(sample, cv2.SORT_EVERY_ROW)[:, sample.shape[1] // 2].astype(np.float32)
+    out = grey
+    for axis in (0, 1):
+        lines = out if axis == 0 else out.T  # axis 0: columns, as rows of the transpose
+        n = lines.shape[0]
+        step = max(1, n // config.streak_sample_rows)
+        sample = np.ascontiguousarray(lines[::step].T)  # one row per scan column
+        offset = _streak_offsets(sample, config)
+        cols = np.flatnonzero(np.abs(offset) >= config.streak_min_levels)
+        if cols.size == 0:
+            continue
+        if out is grey:
+            out = grey.copy()
+        fixed = (out[:, cols] if axis == 0 else out[cols, :].T).astype(np.int16) - np.round(
+            offset[cols]
+        ).astype(np.int16)
+        fixed_u8 = np.clip(fixed, 0, 255).astype(np.uint8)
+        if axis == 0:
+            out[:, cols] = fixed_u8
+        else:
+            out[cols, :] = fixed_u8.T
+    return out
+
+
+def _streak_offsets(sample: np.ndarray, config: ReaderConfig) -> np.ndarray:
+    """Per row of ``sample``: its median less the running median of its neighbours' medians."""
+    window = config.streak_window_px
+    lines = cv2.sort(sample, cv2.SORT_EVERY_ROW)[:, sample.shape[1] // 2].astype(np.float32)
     pad = window // 2
-    padded = np.pad(columns, pad, mode="edge")
+    padded = np.pad(lines, pad, mode="edge")
     windows = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(padded, window))
     local = cv2.sort(windows, cv2.SORT_EVERY_ROW)[:, pad]
-    offset = columns - local
-    cols = np.flatnonzero(np.abs(offset) >= config.streak_min_levels)
-    if cols.size == 0:
-        return grey
-    out = grey.copy()
-    fixed = grey[:, cols].astype(np.int16) - np.round(offset[cols]).astype(np.int16)
-    out[:, cols] = np.clip(fixed, 0, 255).astype(np.uint8)
-    return out
+    return np.asarray(lines - local)
