@@ -64,7 +64,7 @@ class ReaderConfig:
     box_relative: float = 0.4  # another box counts as marked when >= this × the strongest
     box_heavy_fill: float = 0.6  # a box this full of ink is a fill or scribble: review
     box_scribble_mm2: float = 15.0  # among several marks, one with this much evidence...
-    box_scribble_ratio: float = 3.0  # ...and this many times the next one's may be a cancellation
+    box_scribble_ratio: float = 2.0  # ...and this many times the next one's may be a cancellation
 
     # -- likert rows -----------------------------------------------------------------------
     likert_core_mm: float = 7.0  # half-width of the area around a digit that belongs to it
@@ -73,6 +73,8 @@ class ReaderConfig:
     likert_digit_centre: float = 0.5  # share of the digit's width/height that is its middle
     likert_mark_mm2: float = 1.5  # ink that makes an option marked (circle ~15 mm², tick ~3 mm²)
     likert_faint_mm2: float = 0.4  # ink between this and likert_mark_mm2 is unclear
+    likert_faint_alone_mm2: float = 0.3  # less ink is still unclear when it is the row's only
+    likert_faint_alone_ratio: float = 2.5  # ...ink: this many times any other option's
     likert_relative: float = 0.4  # another option counts as marked when >= this × the strongest
     likert_strong_mm2: float = 5.0  # ...or when it has this much ink of its own anyway
     likert_near_mm: float = 4.8  # ink this close to a digit (horizontally) is surely its own

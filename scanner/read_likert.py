@@ -251,6 +251,12 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
         if o not in marked
         and (o.near_mm2 if o is not best else o.total_mm2) >= config.likert_faint_mm2
     ]
+    if not marked and not doubtful and best.total_mm2 >= config.likert_faint_alone_mm2:
+        # Too little ink to call a mark, yet it stands out from the row's paper and print
+        # noise (the other options): a tiny tick is not an empty row.
+        rest = max((o.total_mm2 for o in others), default=0.0)
+        if best.total_mm2 >= config.likert_faint_alone_ratio * rest:
+            doubtful = [best]
 
     gap = _between_mm2(field, ink, options)
     if not marked:
@@ -281,6 +287,10 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
         if gap >= config.likert_between_share * mark.total_mm2:
             return done(FieldStatus.AMBIGUOUS, mark.value, 0.4, outcome.BETWEEN)
         ratio = mark.total_mm2 / max(second, 1e-6)
+        if doubtful:
+            # A faint mark of its own elsewhere in the row: a small new answer beside a
+            # scribbled-out one, or a stray?  A person decides.
+            return done(FieldStatus.AMBIGUOUS, mark.value, 0.45, outcome.UNCLEAR)
         if ratio < config.likert_clear_ratio or second >= config.likert_mark_mm2:
             # A weaker mark of its own beside the answer: a stray tick, or a second answer?
             return done(FieldStatus.AMBIGUOUS, mark.value, 0.45, outcome.UNCLEAR)
