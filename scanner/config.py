@@ -48,7 +48,7 @@ class ReaderConfig:
     streak_min_levels: float = 8.0  # a scan column whose median differs from its neighbours'
     # by this many grey levels is a feed streak (paper and print never do over a whole page)
     streak_window_px: int = 15  # ...neighbours: this many columns centred on it (odd)
-    streak_sample_rows: int = 240  # ...column medians are taken over about this many rows
+    streak_samples: int = 61  # ...the column's median is taken over this many rows down the page
     realign_search_mm: float = 1.5  # local re-alignment searches this far in every direction
     realign_dpi: float = 50.0  # ...on crops resampled to this resolution
     realign_min_score: float = 0.3  # below this correlation the local shift is not trusted
@@ -91,6 +91,9 @@ class ReaderConfig:
     likert_heavy_fill: float = 0.45  # an option area this full of ink is a scribble: review
     likert_join_mm: float = 0.8  # ink pieces this close belong to one mark (bridges the gaps
     # where a stroke crosses a printed digit, which the blank reference hides)
+    likert_spill_mm: float = 8.0  # ink is collected this far above and below a row...
+    likert_row_margin_mm: float = 0.5  # ...and counts as the row's within this of its box
+    likert_own_share: float = 0.5  # a mark with less of its ink in the row is a neighbour's
     likert_loop_inside_mm: float = 1.5  # a loop's digit centre lies this far inside its hull
     likert_loop_centre: float = 0.3  # ...and the hull's middle within this × option spacing
     likert_loop_max_fill: float = 0.4  # a loop's ink covers at most this share of its hull

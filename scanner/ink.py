@@ -190,43 +190,32 @@ def remove_feed_streaks(grey: np.ndarray, config: ReaderConfig) -> np.ndarray:
     drum): a column or two lighter or darker than its neighbours over the whole scan; rows too,
     for scanners that turn the image upright after a sideways feed.
 
-    A streak adds a constant to its columns, so each column's median (over rows, robust to
-    whatever is printed or written across it) is compared with the running median of its
-    neighbours; columns that differ by more than ``streak_min_levels`` have the difference
-    taken off, which leaves ink crossing the streak as it was.  Bilevel scans lose the few
-    pixels of ink under a streak, nothing more."""
+    A streak adds a constant to its columns, so each column's median (over ``streak_samples``
+    rows spread down the page: robust to whatever is printed or written across it) is compared
+    with the running median of its neighbours; columns that differ by more than
+    ``streak_min_levels`` have the difference taken off, which leaves ink crossing the streak as
+    it was.  Bilevel scans lose the few pixels of ink under a streak, nothing more."""
     h, w = grey.shape
-    if min(h, w) < 8 * config.streak_window_px:
+    samples = config.streak_samples
+    if min(h, w) < max(8 * config.streak_window_px, 4 * samples):
         return grey
     out = grey
     for axis in (0, 1):
-        lines = out if axis == 0 else out.T  # axis 0: columns, as rows of the transpose
-        n = lines.shape[0]
-        step = max(1, n // config.streak_sample_rows)
-        sample = np.ascontiguousarray(lines[::step].T)  # one row per scan column
-        offset = _streak_offsets(sample, config)
-        cols = np.flatnonzero(np.abs(offset) >= config.streak_min_levels)
-        if cols.size == 0:
+        if axis == 0:  # one row of samples per scan column
+            sample = np.ascontiguousarray(out[:: h // samples].T)
+        else:
+            sample = np.ascontiguousarray(out[:, :: w // samples])
+        lines = cv2.sort(sample, cv2.SORT_EVERY_ROW)[:, sample.shape[1] // 2]
+        local = cv2.medianBlur(lines.reshape(1, -1), config.streak_window_px).ravel()
+        offset = lines.astype(np.int16) - local.astype(np.int16)
+        found = np.flatnonzero(np.abs(offset) >= config.streak_min_levels)
+        if found.size == 0:
             continue
         if out is grey:
             out = grey.copy()
-        fixed = (out[:, cols] if axis == 0 else out[cols, :].T).astype(np.int16) - np.round(
-            offset[cols]
-        ).astype(np.int16)
-        fixed_u8 = np.clip(fixed, 0, 255).astype(np.uint8)
+        shift = offset[found]
         if axis == 0:
-            out[:, cols] = fixed_u8
+            out[:, found] = np.clip(out[:, found].astype(np.int16) - shift, 0, 255)
         else:
-            out[cols, :] = fixed_u8.T
+            out[found, :] = np.clip(out[found, :].astype(np.int16) - shift[:, None], 0, 255)
     return out
-
-
-def _streak_offsets(sample: np.ndarray, config: ReaderConfig) -> np.ndarray:
-    """Per row of ``sample``: its median less the running median of its neighbours' medians."""
-    window = config.streak_window_px
-    lines = cv2.sort(sample, cv2.SORT_EVERY_ROW)[:, sample.shape[1] // 2].astype(np.float32)
-    pad = window // 2
-    padded = np.pad(lines, pad, mode="edge")
-    windows = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(padded, window))
-    local = cv2.sort(windows, cv2.SORT_EVERY_ROW)[:, pad]
-    return np.asarray(lines - local)

@@ -9,7 +9,7 @@ A crossed-out circle next to a clean one is a correction; anything else unusual 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -180,14 +180,14 @@ def encircled_option(
     spacing = _spacing(field) * s
     found: str | None = None
     for label in range(1, count):
-        ys, xs = np.nonzero((labels == label) & (ink.mask > 0))
-        area = ink.area_mm2(xs.size)
+        piece = ((labels == label) & (ink.mask > 0)).astype(np.uint8)
+        area = ink.area_mm2(int(piece.sum()))
         if area < config.likert_faint_mm2:
             continue  # a speck: neither a loop nor a competing mark
         if found is not None:
             return None  # a second mark of note
-        points = np.column_stack((xs, ys)).astype(np.int32)
-        hull = cv2.convexHull(points)
+        contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        hull = cv2.convexHull(np.concatenate(contours))
         hull_mm2 = ink.area_mm2(cv2.contourArea(hull))
         if hull_mm2 <= 0 or area > config.likert_loop_max_fill * hull_mm2:
             return None  # a blot or a scribble, not a loop
@@ -215,7 +215,63 @@ def encircled_option(
     return found
 
 
+def own_ink(field: Field, ink: FieldInk, config: ReaderConfig) -> tuple[FieldInk, FieldInk | None]:
+    """``ink`` limited to the row; and, when a mark reaches in from outside, the row's ink
+    without it (else None).
+
+    The ink is collected ``likert_spill_mm`` above and below the row so that a stroke crossing
+    the row's edge is seen whole: a mark (pieces closer than ``likert_join_mm``) with most of
+    its ink outside the row may be a neighbouring row's circle, tick or slash reaching in, or
+    this row's mark touching one of those."""
+    margin = config.likert_row_margin_mm
+    x, y, w, h = field.box
+    x0, y0, x1, y1 = ink.pixels((x - margin, y - margin, w + 2 * margin, h + 2 * margin))
+    band = np.zeros_like(ink.mask)
+    band[y0:y1, x0:x1] = 1
+    own = replace(ink, mask=ink.mask & band)
+    if not (ink.mask & (1 - band)).any():
+        return own, None  # nothing reaches in from outside
+    s = ink.px_per_mm
+    radius = max(1, round(config.likert_join_mm * s))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    count, labels = cv2.connectedComponents(cv2.dilate(ink.mask, kernel), connectivity=8)
+    inked = ink.mask > 0
+    total = np.bincount(labels[inked], minlength=count)
+    inside = np.bincount(labels[inked & (band > 0)], minlength=count)
+    foreign = (inside < config.likert_own_share * total) & (
+        inside >= config.likert_faint_mm2 * s * s
+    )
+    foreign[0] = False
+    if not foreign.any():
+        return own, None
+    cleaned = np.where(foreign[labels], np.uint8(0), own.mask).astype(np.uint8)
+    return own, replace(ink, mask=cleaned)
+
+
 def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
+    own, cleaned = own_ink(field, ink, config)
+    result = decide(field, own, crop, config)
+    if cleaned is None:
+        return result
+    # A mark reaching in from a neighbouring row: the row must read the same with it and
+    # without it, or a person decides.
+    alone = decide(field, cleaned, crop, config)
+    if (alone.status, alone.value) == (result.status, result.value):
+        return result
+    return outcome.result(
+        field,
+        FieldStatus.AMBIGUOUS,
+        result.value if result.status is FieldStatus.OK else None,
+        0.4,
+        outcome.UNCLEAR,
+        crop,
+        result.scores,
+        config,
+    )
+
+
+def decide(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
+    """The row's answer from its own ink, deciding within the row."""
     options = measure_options(field, ink, config)
     scores = {o.value: o.total_mm2 for o in options}
 

@@ -307,6 +307,8 @@ def _margin(field: Field, config: ReaderConfig) -> float:
         return config.box_overshoot_mm + 0.5
     if field.kind == "text":
         return -config.text_inset_mm
+    if field.kind == "likert":
+        return config.likert_spill_mm
     return 0.5
 
 
