@@ -38,6 +38,8 @@ from scanner.results import FieldResult, FieldStatus, PageResult, PageStatus
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FORM = ROOT / "layouts" / "asiakaspalautekysely.yaml"
 OUTCOMES = (EXACT, FLAGGED, WRONG, MISSING)
+# Marks a perfect reader must send to a person (two marks, a fill, a mark between digits).
+REVIEW_BY_TRUTH = {FieldStatus.MULTIPLE.value, FieldStatus.AMBIGUOUS.value}
 
 
 # -- worker side ---------------------------------------------------------------------------------
@@ -157,6 +159,8 @@ class Totals:
                 self.by_degradation.setdefault(k, Counter())[o] += 1
             if o == WRONG and r is not None:
                 self.wrong.append((t, r, page))
+            if o == FLAGGED and t.expect in REVIEW_BY_TRUTH:
+                self.fields["flagged as the truth requires"] += 1
             if t.kind == "text" and r is not None:
                 token = FieldStatus.BLANK.value in t.accept
                 group = "blank" if t.expect == "blank" else ("token" if token else "written")
@@ -165,7 +169,8 @@ class Totals:
                     self.text[f"{group}:written"] += 1
 
     def report(self, elapsed: float, pages_read: int) -> dict[str, Any]:
-        n = sum(self.fields.values()) or 1
+        n = sum(self.fields[o] for o in OUTCOMES) or 1
+        required = self.fields["flagged as the truth requires"]
         text = self.text
 
         def share(group: str) -> float:
@@ -180,6 +185,8 @@ class Totals:
             "silent_per_1000": round(1000 * self.fields[WRONG] / n, 2),
             "flag_rate": round(self.fields[FLAGGED] / n, 4),
             "flag_or_missing_rate": round((self.fields[FLAGGED] + self.fields[MISSING]) / n, 4),
+            "flags_required_by_truth": required,
+            "avoidable_flag_rate": round((self.fields[FLAGGED] - required) / n, 4),
             "pages": dict(self.pages),
             "identity_errors": len(self.identity_errors),
             "form_pages_not_read": len(self.unread_form_pages),

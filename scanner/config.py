@@ -73,6 +73,9 @@ class ReaderConfig:
     likert_digit_centre: float = 0.5  # share of the digit's width/height that is its middle
     likert_mark_mm2: float = 1.5  # ink that makes an option marked (circle ~15 mm², tick ~3 mm²)
     likert_faint_mm2: float = 0.4  # ink between this and likert_mark_mm2 is unclear
+    likert_lone_mark_mm2: float = 0.8  # less ink than likert_mark_mm2 is still a mark (a light
+    likert_lone_ratio: float = 8.0  # ...pen's slash through the digit) at this many times the ink
+    # of every other option in the row: the row's own paper and print noise
     likert_faint_alone_mm2: float = 0.3  # less ink is still unclear when it is the row's only
     likert_faint_alone_ratio: float = 2.5  # ...ink: this many times any other option's
     likert_relative: float = 0.4  # another option counts as marked when >= this × the strongest

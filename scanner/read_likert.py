@@ -290,7 +290,12 @@ def decide(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> Fiel
     best = max(options, key=lambda o: o.total_mm2)
     others = [o for o in options if o is not best]
     second = max((o.near_mm2 for o in others), default=0.0)
-    marked = [best] if best.total_mm2 >= config.likert_mark_mm2 else []
+    rest = max((o.total_mm2 for o in others), default=0.0)
+    lone = (
+        best.total_mm2 >= config.likert_lone_mark_mm2
+        and best.total_mm2 >= config.likert_lone_ratio * rest
+    )
+    marked = [best] if best.total_mm2 >= config.likert_mark_mm2 or lone else []
     marked += [
         o
         for o in others
@@ -307,12 +312,15 @@ def decide(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> Fiel
         if o not in marked
         and (o.near_mm2 if o is not best else o.total_mm2) >= config.likert_faint_mm2
     ]
-    if not marked and not doubtful and best.total_mm2 >= config.likert_faint_alone_mm2:
+    if (
+        not marked
+        and not doubtful
+        and best.total_mm2 >= config.likert_faint_alone_mm2
+        and best.total_mm2 >= config.likert_faint_alone_ratio * rest
+    ):
         # Too little ink to call a mark, yet it stands out from the row's paper and print
         # noise (the other options): a tiny tick is not an empty row.
-        rest = max((o.total_mm2 for o in others), default=0.0)
-        if best.total_mm2 >= config.likert_faint_alone_ratio * rest:
-            doubtful = [best]
+        doubtful = [best]
 
     gap = _between_mm2(field, ink, options)
     if not marked:
