@@ -140,6 +140,7 @@ def added_ink(
     config: ReaderConfig,
     realign: bool = True,
     clean: bool = True,
+    local_paper_mm: float = 0.0,
 ) -> FieldInk:
     """Added ink in ``box`` grown by ``margin_mm``, after local re-alignment; with ``clean``,
     without specks of a pixel or two (text fields clean their own ink more thoroughly)."""
@@ -160,6 +161,16 @@ def added_ink(
     printed = _crop(reference.ink, x0, y0, x1, y1, 255)
     dark = (scan < threshold).astype(np.uint8)
     mask = dark & (printed == 0)
+    if local_paper_mm > 0 and mask.any():
+        # Judge ink against the paper around it, not only the page's: a crease's or a
+        # stain's soft shadow is wider than any pen stroke, so the paper level seen through a
+        # window wider than a stroke follows the shadow and leaves only the strokes.
+        size = max(3, round(local_paper_mm * s)) | 1
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
+        paper = cv2.morphologyEx(scan, cv2.MORPH_CLOSE, kernel).astype(np.int16)
+        contrast = max(1, round(config.text_local_contrast * (255 - threshold)))
+        local = scan.astype(np.int16) < paper - contrast
+        mask = mask & local.astype(np.uint8)
     if clean and mask.any():
         # Single pixels and hairlines are noise; pen strokes are several pixels wide.
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _SPECK_KERNEL)

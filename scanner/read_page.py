@@ -254,6 +254,7 @@ def read_fields(
                 threshold,
                 dpi,
                 config,
+                local_paper_mm=config.text_local_paper_mm if field.kind == "text" else 0.0,
             )
     baseline = _outline_baseline(page, inks, config)
     results = []
