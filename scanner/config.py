@@ -103,7 +103,7 @@ class ReaderConfig:
 
     # -- free text ---------------------------------------------------------------------------
     text_inset_mm: float = 1.0  # the printed frame is ignored this far inside the field box
-    text_local_paper_mm: float = 2.5  # text ink must be darker than the paper around it, seen
+    text_local_paper_mm: float = 1.2  # text ink must be darker than the paper around it, seen
     # through a window this wide (wider than any pen stroke, narrower than a crease's shadow)
     text_local_contrast: float = 0.4  # ...by this share of the page's ink contrast
     text_speck_mm: float = 0.5  # components smaller than this in both directions are specks
