@@ -76,8 +76,8 @@ class ReaderConfig:
     likert_lone_mark_mm2: float = 0.8  # less ink than likert_mark_mm2 is still a mark (a light
     likert_lone_ratio: float = 8.0  # ...pen's slash through the digit) at this many times the ink
     # of every other option in the row: the row's own paper and print noise
-    likert_faint_alone_mm2: float = 0.3  # less ink is still unclear when it is the row's only
-    likert_faint_alone_ratio: float = 2.5  # ...ink: this many times any other option's
+    likert_faint_alone_mm2: float = 0.08  # less ink is still unclear when it is the row's only
+    likert_faint_alone_ratio: float = 3.0  # ...ink: this many times any other option's
     likert_relative: float = 0.4  # another option counts as marked when >= this × the strongest
     likert_strong_mm2: float = 5.0  # ...or when it has this much ink of its own anyway
     likert_near_mm: float = 4.8  # ink this close to a digit (horizontally) is surely its own
@@ -91,6 +91,7 @@ class ReaderConfig:
     likert_crossed_interior: float = 0.2  # share of the digit's middle inked to cross a circle out
     likert_clean_interior: float = 0.05  # the most of it a clean new circle may ink
     likert_crossed_ratio: float = 1.2  # a crossed circle holds at least this × the clean one's ink
+    likert_baseline_rows: int = 5  # rows on a page needed to learn each digit's print gain
     likert_heavy_fill: float = 0.45  # an option area this full of ink is a scribble: review
     likert_join_mm: float = 0.8  # ink pieces this close belong to one mark (bridges the gaps
     # where a stroke crosses a printed digit, which the blank reference hides)

@@ -66,12 +66,28 @@ def digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
     )
 
 
-def measure_options(field: Field, ink: FieldInk, config: ReaderConfig) -> list[OptionInk]:
+def digit_nets(field: Field, ink: FieldInk, config: ReaderConfig) -> dict[str, float]:
+    """Per option: the scan's dark area less the blank form's inside the middle of its digit."""
+    return {
+        option.value: ink.net_dark_mm2(digit_box(ink, option.box, config))
+        for option in field.options
+    }
+
+
+def measure_options(
+    field: Field,
+    ink: FieldInk,
+    config: ReaderConfig,
+    digit_baseline: dict[str, float] | None = None,
+) -> list[OptionInk]:
     """Per option: ink around its digit (circles, underlines) and on it (ticks, crosses).
 
     Ink on the digit is measured as the scan's dark area minus the blank form's inside the
-    digit's box, less the row's median of the same (print gain, blur and bilevel thresholding
-    thicken every digit alike)."""
+    digit's box, less what an unmarked digit shows: print gain, blur and bilevel thresholding
+    thicken digits, each digit after its own shape.  With ``digit_baseline`` (the page's
+    typical value for each digit, over all its rows) that is the digit's own baseline shifted
+    by the row's median departure from it (a row under a crease or a stain); without, the
+    row's median."""
     raw = []
     for option in field.options:
         x, y, w, h = option.box
@@ -89,9 +105,16 @@ def measure_options(field: Field, ink: FieldInk, config: ReaderConfig) -> list[O
         near_box: Box = (cx - config.likert_near_mm, y, 2 * config.likert_near_mm, h)
         near = ink.area_mm2(float(ink.region(near_box).sum()))
         raw.append((option.value, cx, added, added_on_digit, net, fill, centre_area, around, near))
-    baseline = float(np.median([r[4] for r in raw])) if raw else 0.0
+    if digit_baseline is not None and all(r[0] in digit_baseline for r in raw) and raw:
+        shift = float(np.median([r[4] - digit_baseline[r[0]] for r in raw]))
+        baselines = [digit_baseline[r[0]] + shift for r in raw]
+    else:
+        row = float(np.median([r[4] for r in raw])) if raw else 0.0
+        baselines = [row] * len(raw)
     out = []
-    for value, cx, added, added_on_digit, net, fill, centre_area, around, near in raw:
+    for (value, cx, added, added_on_digit, net, fill, centre_area, around, near), baseline in zip(
+        raw, baselines, strict=True
+    ):
         hidden = max(0.0, net - baseline - added_on_digit)  # ink on the printed strokes
         out.append(
             OptionInk(
@@ -248,14 +271,22 @@ def own_ink(field: Field, ink: FieldInk, config: ReaderConfig) -> tuple[FieldInk
     return own, replace(ink, mask=cleaned)
 
 
-def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
+def read_likert(
+    field: Field,
+    ink: FieldInk,
+    crop: Box,
+    config: ReaderConfig,
+    digit_baseline: dict[str, float] | None = None,
+) -> FieldResult:
+    """``digit_baseline``: the page's typical ``digit_nets`` per option value (see
+    ``measure_options``)."""
     own, cleaned = own_ink(field, ink, config)
-    result = decide(field, own, crop, config)
+    result = decide(field, own, crop, config, digit_baseline)
     if cleaned is None:
         return result
     # A mark reaching in from a neighbouring row: the row must read the same with it and
     # without it, or a person decides.
-    alone = decide(field, cleaned, crop, config)
+    alone = decide(field, cleaned, crop, config, digit_baseline)
     if (alone.status, alone.value) == (result.status, result.value):
         return result
     return outcome.result(
@@ -270,9 +301,15 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
     )
 
 
-def decide(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
+def decide(
+    field: Field,
+    ink: FieldInk,
+    crop: Box,
+    config: ReaderConfig,
+    digit_baseline: dict[str, float] | None = None,
+) -> FieldResult:
     """The row's answer from its own ink, deciding within the row."""
-    options = measure_options(field, ink, config)
+    options = measure_options(field, ink, config, digit_baseline)
     scores = {o.value: o.total_mm2 for o in options}
 
     def done(status: FieldStatus, value: Value, conf: float, reason: str) -> FieldResult:

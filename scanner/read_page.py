@@ -24,7 +24,7 @@ from scanner.config import DEFAULT, ReaderConfig
 from scanner.identify import is_blank, match_layout, qr_anywhere, qr_at
 from scanner.ink import FieldInk, added_ink, page_ink_threshold, remove_feed_streaks
 from scanner.read_boxes import outline_excess_mm2, read_boxes
-from scanner.read_likert import read_likert
+from scanner.read_likert import digit_nets, read_likert
 from scanner.read_text import read_line, read_text
 from scanner.register import Registration, find_markers, fit, projected_point, warp
 from scanner.results import FieldResult, FieldStatus, PageIdentity, PageResult, PageStatus
@@ -257,6 +257,7 @@ def read_fields(
                 local_paper_mm=config.text_local_paper_mm if field.kind == "text" else 0.0,
             )
     baseline = _outline_baseline(page, inks, config)
+    digits = _digit_baseline(page, inks, config)
     results = []
     for field in page.fields:
         crop = outcome.crop_box(field, size, config)
@@ -270,6 +271,8 @@ def read_fields(
         elif field.kind in ("single", "multiple"):
             obstacles = tuple(f.box for f in page.fields if f is not field)
             results.append(read_boxes(field, ink, crop, config, obstacles, baseline))
+        elif field.kind == "likert":
+            results.append(read_likert(field, ink, crop, config, digits))
         else:
             results.append(read_field(field, ink, crop, config))
     return tuple(results)
@@ -284,6 +287,27 @@ def _outline_baseline(page: Page, inks: dict[str, FieldInk], config: ReaderConfi
         for option in f.options
     ]
     return float(np.median(values)) if values else 0.0
+
+
+def _digit_baseline(
+    page: Page, inks: dict[str, FieldInk], config: ReaderConfig
+) -> dict[str, float] | None:
+    """Per likert option value, the page's median ink on that printed digit over its rows (an
+    unmarked digit's print gain, after its own shape); None with too few rows to tell."""
+    rows = [
+        digit_nets(f, inks[f.id], config)
+        for f in page.fields
+        if f.kind == "likert" and f.id in inks
+    ]
+    if len(rows) < config.likert_baseline_rows:
+        return None
+    values = {v for row in rows for v in row}
+    out = {}
+    for value in values:
+        seen = [row[value] for row in rows if value in row]
+        if len(seen) >= config.likert_baseline_rows:
+            out[value] = float(np.median(seen))
+    return out
 
 
 def read_field(
