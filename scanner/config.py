@@ -48,6 +48,8 @@ class ReaderConfig:
     streak_min_levels: float = 8.0  # a scan column whose median differs from its neighbours'
     # by this many grey levels is a feed streak (paper and print never do over a whole page)
     streak_window_px: int = 15  # ...neighbours: this many columns centred on it (odd)
+    streak_end_share: float = 0.15  # ...and the same offset shows in the first and last
+    # stretches of this share of the samples (a streak crosses the margins; print does not)
     streak_samples: int = 61  # ...the column's median is taken over this many rows down the page
     realign_search_mm: float = 1.5  # local re-alignment searches this far in every direction
     realign_dpi: float = 50.0  # ...on crops resampled to this resolution
@@ -73,10 +75,12 @@ class ReaderConfig:
     likert_digit_centre: float = 0.5  # share of the digit's width/height that is its middle
     likert_mark_mm2: float = 1.5  # ink that makes an option marked (circle ~15 mm², tick ~3 mm²)
     likert_faint_mm2: float = 0.4  # ink between this and likert_mark_mm2 is unclear
+    likert_faint_noise_factor: float = 6.0  # ...and this many times the page's spread of
+    # unmarked digits (noisier scans need more ink before a lone speck is worth a look)
     likert_lone_mark_mm2: float = 0.8  # less ink than likert_mark_mm2 is still a mark (a light
     likert_lone_ratio: float = 8.0  # ...pen's slash through the digit) at this many times the ink
     # of every other option in the row: the row's own paper and print noise
-    likert_faint_alone_mm2: float = 0.08  # less ink is still unclear when it is the row's only
+    likert_faint_alone_mm2: float = 0.12  # less ink is still unclear when it is the row's only
     likert_faint_alone_ratio: float = 3.0  # ...ink: this many times any other option's
     likert_relative: float = 0.4  # another option counts as marked when >= this × the strongest
     likert_strong_mm2: float = 5.0  # ...or when it has this much ink of its own anyway

@@ -216,10 +216,17 @@ def remove_feed_streaks(grey: np.ndarray, config: ReaderConfig) -> np.ndarray:
             sample = np.ascontiguousarray(out[:: h // samples].T)
         else:
             sample = np.ascontiguousarray(out[:, :: w // samples])
-        lines = cv2.sort(sample, cv2.SORT_EVERY_ROW)[:, sample.shape[1] // 2]
-        local = cv2.medianBlur(lines.reshape(1, -1), config.streak_window_px).ravel()
-        offset = lines.astype(np.int16) - local.astype(np.int16)
+        offset = _offsets(sample, config.streak_window_px)
         found = np.flatnonzero(np.abs(offset) >= config.streak_min_levels)
+        if found.size:
+            # A streak runs the whole length, margins included; a long printed rule does not
+            # reach the paper's ends: both end stretches must show the same offset.
+            end = max(3, round(config.streak_end_share * sample.shape[1]))
+            half = config.streak_min_levels / 2
+            head = _offsets(np.ascontiguousarray(sample[:, :end]), config.streak_window_px)
+            tail = _offsets(np.ascontiguousarray(sample[:, -end:]), config.streak_window_px)
+            same = (head * np.sign(offset) >= half) & (tail * np.sign(offset) >= half)
+            found = found[same[found]]
         if found.size == 0:
             continue
         if out is grey:
@@ -230,3 +237,10 @@ def remove_feed_streaks(grey: np.ndarray, config: ReaderConfig) -> np.ndarray:
         else:
             out[found, :] = np.clip(out[found, :].astype(np.int16) - shift[:, None], 0, 255)
     return out
+
+
+def _offsets(sample: np.ndarray, window: int) -> np.ndarray:
+    """Per row of ``sample``: its median less the running median of its neighbours' medians."""
+    lines = cv2.sort(sample, cv2.SORT_EVERY_ROW)[:, sample.shape[1] // 2]
+    local = cv2.medianBlur(np.ascontiguousarray(lines.reshape(1, -1)), window).ravel()
+    return np.asarray(lines.astype(np.int16) - local.astype(np.int16))

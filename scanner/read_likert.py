@@ -22,6 +22,15 @@ from scanner.results import FieldResult, FieldStatus, Value
 
 
 @dataclass(frozen=True)
+class DigitBaseline:
+    """What unmarked printed digits show on this page: per option value the median of
+    ``digit_nets`` over the page's rows, and the spread of single digits around it."""
+
+    values: dict[str, float]
+    noise_mm2: float
+
+
+@dataclass(frozen=True)
 class OptionInk:
     value: str
     centre_x: float  # mm
@@ -78,7 +87,7 @@ def measure_options(
     field: Field,
     ink: FieldInk,
     config: ReaderConfig,
-    digit_baseline: dict[str, float] | None = None,
+    digit_baseline: DigitBaseline | None = None,
 ) -> list[OptionInk]:
     """Per option: ink around its digit (circles, underlines) and on it (ticks, crosses).
 
@@ -105,9 +114,10 @@ def measure_options(
         near_box: Box = (cx - config.likert_near_mm, y, 2 * config.likert_near_mm, h)
         near = ink.area_mm2(float(ink.region(near_box).sum()))
         raw.append((option.value, cx, added, added_on_digit, net, fill, centre_area, around, near))
-    if digit_baseline is not None and all(r[0] in digit_baseline for r in raw) and raw:
-        shift = float(np.median([r[4] - digit_baseline[r[0]] for r in raw]))
-        baselines = [digit_baseline[r[0]] + shift for r in raw]
+    if digit_baseline is not None and all(r[0] in digit_baseline.values for r in raw) and raw:
+        known = digit_baseline.values
+        shift = float(np.median([r[4] - known[r[0]] for r in raw]))
+        baselines = [known[r[0]] + shift for r in raw]
     else:
         row = float(np.median([r[4] for r in raw])) if raw else 0.0
         baselines = [row] * len(raw)
@@ -276,7 +286,7 @@ def read_likert(
     ink: FieldInk,
     crop: Box,
     config: ReaderConfig,
-    digit_baseline: dict[str, float] | None = None,
+    digit_baseline: DigitBaseline | None = None,
 ) -> FieldResult:
     """``digit_baseline``: the page's typical ``digit_nets`` per option value (see
     ``measure_options``)."""
@@ -306,7 +316,7 @@ def decide(
     ink: FieldInk,
     crop: Box,
     config: ReaderConfig,
-    digit_baseline: dict[str, float] | None = None,
+    digit_baseline: DigitBaseline | None = None,
 ) -> FieldResult:
     """The row's answer from its own ink, deciding within the row."""
     options = measure_options(field, ink, config, digit_baseline)
@@ -349,10 +359,13 @@ def decide(
         if o not in marked
         and (o.near_mm2 if o is not best else o.total_mm2) >= config.likert_faint_mm2
     ]
+    floor = config.likert_faint_alone_mm2
+    if digit_baseline is not None:
+        floor = max(floor, config.likert_faint_noise_factor * digit_baseline.noise_mm2)
     if (
         not marked
         and not doubtful
-        and best.total_mm2 >= config.likert_faint_alone_mm2
+        and best.total_mm2 >= floor
         and best.total_mm2 >= config.likert_faint_alone_ratio * rest
     ):
         # Too little ink to call a mark, yet it stands out from the row's paper and print

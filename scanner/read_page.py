@@ -24,7 +24,7 @@ from scanner.config import DEFAULT, ReaderConfig
 from scanner.identify import is_blank, match_layout, qr_anywhere, qr_at
 from scanner.ink import FieldInk, added_ink, page_ink_threshold, remove_feed_streaks
 from scanner.read_boxes import outline_excess_mm2, read_boxes
-from scanner.read_likert import digit_nets, read_likert
+from scanner.read_likert import DigitBaseline, digit_nets, read_likert
 from scanner.read_text import read_line, read_text
 from scanner.register import Registration, find_markers, fit, projected_point, warp
 from scanner.results import FieldResult, FieldStatus, PageIdentity, PageResult, PageStatus
@@ -291,9 +291,10 @@ def _outline_baseline(page: Page, inks: dict[str, FieldInk], config: ReaderConfi
 
 def _digit_baseline(
     page: Page, inks: dict[str, FieldInk], config: ReaderConfig
-) -> dict[str, float] | None:
+) -> DigitBaseline | None:
     """Per likert option value, the page's median ink on that printed digit over its rows (an
-    unmarked digit's print gain, after its own shape); None with too few rows to tell."""
+    unmarked digit's print gain, after its own shape), and the spread of single unmarked digits
+    around it (robust: marked digits are few); None with too few rows to tell."""
     rows = [
         digit_nets(f, inks[f.id], config)
         for f in page.fields
@@ -301,13 +302,19 @@ def _digit_baseline(
     ]
     if len(rows) < config.likert_baseline_rows:
         return None
-    values = {v for row in rows for v in row}
-    out = {}
-    for value in values:
+    values: dict[str, float] = {}
+    for value in {v for row in rows for v in row}:
         seen = [row[value] for row in rows if value in row]
         if len(seen) >= config.likert_baseline_rows:
-            out[value] = float(np.median(seen))
-    return out
+            values[value] = float(np.median(seen))
+    deviations = []
+    for row in rows:
+        resid = [net - values[v] for v, net in row.items() if v in values]
+        if resid:
+            shift = float(np.median(resid))
+            deviations += [abs(r - shift) for r in resid]
+    noise = 1.4826 * float(np.median(deviations)) if deviations else 0.0
+    return DigitBaseline(values, noise)
 
 
 def read_field(
