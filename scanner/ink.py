@@ -241,6 +241,8 @@ def remove_feed_streaks(grey: np.ndarray, config: ReaderConfig) -> np.ndarray:
 
 def _offsets(sample: np.ndarray, window: int) -> np.ndarray:
     """Per row of ``sample``: its median less the running median of its neighbours' medians."""
-    lines = cv2.sort(sample, cv2.SORT_EVERY_ROW)[:, sample.shape[1] // 2]
-    local = cv2.medianBlur(np.ascontiguousarray(lines.reshape(1, -1)), window).ravel()
-    return np.asarray(lines.astype(np.int16) - local.astype(np.int16))
+    lines = cv2.sort(sample, cv2.SORT_EVERY_ROW)[:, sample.shape[1] // 2].astype(np.int16)
+    padded = np.pad(lines, window // 2, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window)
+    local = np.partition(windows, window // 2, axis=1)[:, window // 2]
+    return np.asarray(lines - local)

@@ -202,18 +202,27 @@ def encircled_option(
         return None
     radius = max(1, round(config.likert_join_mm * s))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    joined = cv2.dilate(ink.mask, kernel)
-    count, labels = cv2.connectedComponents(joined, connectivity=8)
+    rows = np.flatnonzero(ink.mask.any(axis=1))
+    cols = np.flatnonzero(ink.mask.any(axis=0))
+    top, left = max(0, rows[0] - radius - 1), max(0, cols[0] - radius - 1)
+    mask = ink.mask[top : rows[-1] + radius + 2, left : cols[-1] + radius + 2]
+    joined = cv2.dilate(mask, kernel)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     centres = []
     for option in field.options:
         digit = digit_box(ink, option.box, config)
-        cx = (digit[0] + digit[2] / 2) * s - ink.origin[0]
-        cy = (digit[1] + digit[3] / 2) * s - ink.origin[1]
+        cx = (digit[0] + digit[2] / 2) * s - ink.origin[0] - left
+        cy = (digit[1] + digit[3] / 2) * s - ink.origin[1] - top
         centres.append((option.value, cx, cy))
     spacing = _spacing(field) * s
     found: str | None = None
     for label in range(1, count):
-        piece = ((labels == label) & (ink.mask > 0)).astype(np.uint8)
+        if ink.area_mm2(stats[label, cv2.CC_STAT_AREA]) < config.likert_faint_mm2:
+            continue  # even with its widening, too small to matter
+        lx, ly, lw, lh = (int(v) for v in stats[label, :4])
+        window = labels[ly : ly + lh, lx : lx + lw] == label
+        piece = np.zeros_like(mask)
+        piece[ly : ly + lh, lx : lx + lw] = window & (mask[ly : ly + lh, lx : lx + lw] > 0)
         area = ink.area_mm2(int(piece.sum()))
         if area < config.likert_faint_mm2:
             continue  # a speck: neither a loop nor a competing mark
@@ -262,8 +271,9 @@ def own_ink(field: Field, ink: FieldInk, config: ReaderConfig) -> tuple[FieldInk
     band = np.zeros_like(ink.mask)
     band[y0:y1, x0:x1] = 1
     own = replace(ink, mask=ink.mask & band)
-    if not (ink.mask & (1 - band)).any():
-        return own, None  # nothing reaches in from outside
+    edges = (ink.mask[max(y0 - 1, 0) : y0 + 1], ink.mask[max(y1 - 1, 0) : y1 + 1])
+    if not any(edge.any() for edge in edges):
+        return own, None  # no ink crosses the row's edges: nothing reaches in from outside
     s = ink.px_per_mm
     radius = max(1, round(config.likert_join_mm * s))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
@@ -327,7 +337,8 @@ def decide(
 
     if not options:
         return done(FieldStatus.UNREADABLE, None, 0.0, outcome.UNSUPPORTED)
-    looped = encircled_option(field, ink, options, config)
+    big = max(o.total_mm2 for o in options) >= config.likert_mark_mm2  # a loop is no speck
+    looped = encircled_option(field, ink, options, config) if big else None
     if looped is not None:
         # One loop round one digit and nothing else of note: however far the loop spills
         # towards a neighbour, the answer is the digit it goes round.
