@@ -50,7 +50,7 @@ class ReaderConfig:
     streak_window_px: int = 15  # ...neighbours: this many columns centred on it (odd)
     streak_end_share: float = 0.15  # ...and the same offset shows in the first and last
     # stretches of this share of the samples (a streak crosses the margins; print does not)
-    streak_samples: int = 41  # ...the column's median is taken over this many rows down the page
+    streak_samples: int = 61  # ...the column's median is taken over this many rows down the page
     realign_search_mm: float = 1.5  # local re-alignment searches this far in every direction
     realign_dpi: float = 50.0  # ...on crops resampled to this resolution
     realign_min_score: float = 0.3  # below this correlation the local shift is not trusted

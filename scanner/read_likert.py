@@ -271,9 +271,8 @@ def own_ink(field: Field, ink: FieldInk, config: ReaderConfig) -> tuple[FieldInk
     band = np.zeros_like(ink.mask)
     band[y0:y1, x0:x1] = 1
     own = replace(ink, mask=ink.mask & band)
-    edges = (ink.mask[max(y0 - 1, 0) : y0 + 1], ink.mask[max(y1 - 1, 0) : y1 + 1])
-    if not any(edge.any() for edge in edges):
-        return own, None  # no ink crosses the row's edges: nothing reaches in from outside
+    if not (ink.mask & (1 - band)).any():
+        return own, None  # nothing reaches in from outside
     s = ink.px_per_mm
     radius = max(1, round(config.likert_join_mm * s))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
