@@ -45,6 +45,12 @@ class ReaderConfig:
     reference_ink_level: int = 235  # blank-reference pixels darker than this are printed ink
     reference_dilate_mm: float = 0.35  # printed ink is widened by this to absorb misregistration
     streak_fraction: float = 0.8  # a column dark over this share of a field's crop is a streak
+    streak_min_levels: float = 8.0  # a scan column whose median differs from its neighbours'
+    # by this many grey levels is a feed streak (paper and print never do over a whole page)
+    streak_window_px: int = 15  # ...neighbours: this many columns centred on it (odd)
+    streak_end_share: float = 0.15  # ...and the same offset shows in the first and last
+    # stretches of this share of the samples (a streak crosses the margins; print does not)
+    streak_samples: int = 61  # ...the column's median is taken over this many rows down the page
     realign_search_mm: float = 1.5  # local re-alignment searches this far in every direction
     realign_dpi: float = 50.0  # ...on crops resampled to this resolution
     realign_min_score: float = 0.3  # below this correlation the local shift is not trusted
@@ -60,7 +66,7 @@ class ReaderConfig:
     box_relative: float = 0.4  # another box counts as marked when >= this × the strongest
     box_heavy_fill: float = 0.6  # a box this full of ink is a fill or scribble: review
     box_scribble_mm2: float = 15.0  # among several marks, one with this much evidence...
-    box_scribble_ratio: float = 3.0  # ...and this many times the next one's may be a cancellation
+    box_scribble_ratio: float = 2.0  # ...and this many times the next one's may be a cancellation
 
     # -- likert rows -----------------------------------------------------------------------
     likert_core_mm: float = 7.0  # half-width of the area around a digit that belongs to it
@@ -69,6 +75,13 @@ class ReaderConfig:
     likert_digit_centre: float = 0.5  # share of the digit's width/height that is its middle
     likert_mark_mm2: float = 1.5  # ink that makes an option marked (circle ~15 mm², tick ~3 mm²)
     likert_faint_mm2: float = 0.4  # ink between this and likert_mark_mm2 is unclear
+    likert_faint_noise_factor: float = 6.0  # ...and this many times the page's spread of
+    # unmarked digits (noisier scans need more ink before a lone speck is worth a look)
+    likert_lone_mark_mm2: float = 0.8  # less ink than likert_mark_mm2 is still a mark (a light
+    likert_lone_ratio: float = 8.0  # ...pen's slash through the digit) at this many times the ink
+    # of every other option in the row: the row's own paper and print noise
+    likert_faint_alone_mm2: float = 0.12  # less ink is still unclear when it is the row's only
+    likert_faint_alone_ratio: float = 3.0  # ...ink: this many times any other option's
     likert_relative: float = 0.4  # another option counts as marked when >= this × the strongest
     likert_strong_mm2: float = 5.0  # ...or when it has this much ink of its own anyway
     likert_near_mm: float = 4.8  # ink this close to a digit (horizontally) is surely its own
@@ -82,10 +95,22 @@ class ReaderConfig:
     likert_crossed_interior: float = 0.2  # share of the digit's middle inked to cross a circle out
     likert_clean_interior: float = 0.05  # the most of it a clean new circle may ink
     likert_crossed_ratio: float = 1.2  # a crossed circle holds at least this × the clean one's ink
+    likert_baseline_rows: int = 5  # rows on a page needed to learn each digit's print gain
     likert_heavy_fill: float = 0.45  # an option area this full of ink is a scribble: review
+    likert_join_mm: float = 0.8  # ink pieces this close belong to one mark (bridges the gaps
+    # where a stroke crosses a printed digit, which the blank reference hides)
+    likert_spill_mm: float = 8.0  # ink is collected this far above and below a row...
+    likert_row_margin_mm: float = 0.5  # ...and counts as the row's within this of its box
+    likert_own_share: float = 0.5  # a mark with less of its ink in the row is a neighbour's
+    likert_loop_inside_mm: float = 1.5  # a loop's digit centre lies this far inside its hull
+    likert_loop_centre: float = 0.3  # ...and the hull's middle within this × option spacing
+    likert_loop_max_fill: float = 0.4  # a loop's ink covers at most this share of its hull
 
     # -- free text ---------------------------------------------------------------------------
     text_inset_mm: float = 1.0  # the printed frame is ignored this far inside the field box
+    text_local_paper_mm: float = 1.2  # text ink must be darker than the paper around it, seen
+    # through a window this wide (wider than any pen stroke, narrower than a crease's shadow)
+    text_local_contrast: float = 0.4  # ...by this share of the page's ink contrast
     text_speck_mm: float = 0.5  # components smaller than this in both directions are specks
     text_line_min_mm: float = 6.0  # horizontal residue at least this long and thin is a ruled line
     text_line_max_mm: float = 0.5  # ...and at most this thick

@@ -140,6 +140,7 @@ def added_ink(
     config: ReaderConfig,
     realign: bool = True,
     clean: bool = True,
+    local_paper_mm: float = 0.0,
 ) -> FieldInk:
     """Added ink in ``box`` grown by ``margin_mm``, after local re-alignment; with ``clean``,
     without specks of a pixel or two (text fields clean their own ink more thoroughly)."""
@@ -160,6 +161,16 @@ def added_ink(
     printed = _crop(reference.ink, x0, y0, x1, y1, 255)
     dark = (scan < threshold).astype(np.uint8)
     mask = dark & (printed == 0)
+    if local_paper_mm > 0 and mask.any():
+        # Judge ink against the paper around it, not only the page's: a crease's or a
+        # stain's soft shadow is wider than any pen stroke, so the paper level seen through a
+        # window wider than a stroke follows the shadow and leaves only the strokes.
+        size = max(3, round(local_paper_mm * s)) | 1
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
+        paper = cv2.morphologyEx(scan, cv2.MORPH_CLOSE, kernel).astype(np.int16)
+        contrast = max(1, round(config.text_local_contrast * (255 - threshold)))
+        local = scan.astype(np.int16) < paper - contrast
+        mask = mask & local.astype(np.uint8)
     if clean and mask.any():
         # Single pixels and hairlines are noise; pen strokes are several pixels wide.
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _SPECK_KERNEL)
@@ -183,3 +194,55 @@ def remove_streaks(mask: np.ndarray, dark: np.ndarray, fraction: float) -> np.nd
     for r in rows:
         mask[max(0, r - 1) : r + 2, :] = 0
     return mask
+
+
+def remove_feed_streaks(grey: np.ndarray, config: ReaderConfig) -> np.ndarray:
+    """``grey`` without streaks along the feed direction (dust on the scanner's glass, a dirty
+    drum): a column or two lighter or darker than its neighbours over the whole scan; rows too,
+    for scanners that turn the image upright after a sideways feed.
+
+    A streak adds a constant to its columns, so each column's median (over ``streak_samples``
+    rows spread down the page: robust to whatever is printed or written across it) is compared
+    with the running median of its neighbours; columns that differ by more than
+    ``streak_min_levels`` have the difference taken off, which leaves ink crossing the streak as
+    it was.  Bilevel scans lose the few pixels of ink under a streak, nothing more."""
+    h, w = grey.shape
+    samples = config.streak_samples
+    if min(h, w) < max(8 * config.streak_window_px, 4 * samples):
+        return grey
+    out = grey
+    for axis in (0, 1):
+        if axis == 0:  # one row of samples per scan column
+            sample = np.ascontiguousarray(out[:: h // samples].T)
+        else:
+            sample = np.ascontiguousarray(out[:, :: w // samples])
+        offset = _offsets(sample, config.streak_window_px)
+        found = np.flatnonzero(np.abs(offset) >= config.streak_min_levels)
+        if found.size:
+            # A streak runs the whole length, margins included; a long printed rule does not
+            # reach the paper's ends: both end stretches must show the same offset.
+            end = max(3, round(config.streak_end_share * sample.shape[1]))
+            half = config.streak_min_levels / 2
+            head = _offsets(np.ascontiguousarray(sample[:, :end]), config.streak_window_px)
+            tail = _offsets(np.ascontiguousarray(sample[:, -end:]), config.streak_window_px)
+            same = (head * np.sign(offset) >= half) & (tail * np.sign(offset) >= half)
+            found = found[same[found]]
+        if found.size == 0:
+            continue
+        if out is grey:
+            out = grey.copy()
+        shift = offset[found]
+        if axis == 0:
+            out[:, found] = np.clip(out[:, found].astype(np.int16) - shift, 0, 255)
+        else:
+            out[found, :] = np.clip(out[found, :].astype(np.int16) - shift[:, None], 0, 255)
+    return out
+
+
+def _offsets(sample: np.ndarray, window: int) -> np.ndarray:
+    """Per row of ``sample``: its median less the running median of its neighbours' medians."""
+    lines = cv2.sort(sample, cv2.SORT_EVERY_ROW)[:, sample.shape[1] // 2].astype(np.int16)
+    padded = np.pad(lines, window // 2, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window)
+    local = np.partition(windows, window // 2, axis=1)[:, window // 2]
+    return np.asarray(lines - local)

@@ -9,8 +9,9 @@ A crossed-out circle next to a clean one is a correction; anything else unusual 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import cv2
 import numpy as np
 
 from forms.template import Box, Field
@@ -18,6 +19,15 @@ from scanner import outcome
 from scanner.config import ReaderConfig
 from scanner.ink import FieldInk
 from scanner.results import FieldResult, FieldStatus, Value
+
+
+@dataclass(frozen=True)
+class DigitBaseline:
+    """What unmarked printed digits show on this page: per option value the median of
+    ``digit_nets`` over the page's rows, and the spread of single digits around it."""
+
+    values: dict[str, float]
+    noise_mm2: float
 
 
 @dataclass(frozen=True)
@@ -65,12 +75,28 @@ def digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
     )
 
 
-def measure_options(field: Field, ink: FieldInk, config: ReaderConfig) -> list[OptionInk]:
+def digit_nets(field: Field, ink: FieldInk, config: ReaderConfig) -> dict[str, float]:
+    """Per option: the scan's dark area less the blank form's inside the middle of its digit."""
+    return {
+        option.value: ink.net_dark_mm2(digit_box(ink, option.box, config))
+        for option in field.options
+    }
+
+
+def measure_options(
+    field: Field,
+    ink: FieldInk,
+    config: ReaderConfig,
+    digit_baseline: DigitBaseline | None = None,
+) -> list[OptionInk]:
     """Per option: ink around its digit (circles, underlines) and on it (ticks, crosses).
 
     Ink on the digit is measured as the scan's dark area minus the blank form's inside the
-    digit's box, less the row's median of the same (print gain, blur and bilevel thresholding
-    thicken every digit alike)."""
+    digit's box, less what an unmarked digit shows: print gain, blur and bilevel thresholding
+    thicken digits, each digit after its own shape.  With ``digit_baseline`` (the page's
+    typical value for each digit, over all its rows) that is the digit's own baseline shifted
+    by the row's median departure from it (a row under a crease or a stain); without, the
+    row's median."""
     raw = []
     for option in field.options:
         x, y, w, h = option.box
@@ -88,9 +114,17 @@ def measure_options(field: Field, ink: FieldInk, config: ReaderConfig) -> list[O
         near_box: Box = (cx - config.likert_near_mm, y, 2 * config.likert_near_mm, h)
         near = ink.area_mm2(float(ink.region(near_box).sum()))
         raw.append((option.value, cx, added, added_on_digit, net, fill, centre_area, around, near))
-    baseline = float(np.median([r[4] for r in raw])) if raw else 0.0
+    if digit_baseline is not None and all(r[0] in digit_baseline.values for r in raw) and raw:
+        known = digit_baseline.values
+        shift = float(np.median([r[4] - known[r[0]] for r in raw]))
+        baselines = [known[r[0]] + shift for r in raw]
+    else:
+        row = float(np.median([r[4] for r in raw])) if raw else 0.0
+        baselines = [row] * len(raw)
     out = []
-    for value, cx, added, added_on_digit, net, fill, centre_area, around, near in raw:
+    for (value, cx, added, added_on_digit, net, fill, centre_area, around, near), baseline in zip(
+        raw, baselines, strict=True
+    ):
         hidden = max(0.0, net - baseline - added_on_digit)  # ink on the printed strokes
         out.append(
             OptionInk(
@@ -152,8 +186,149 @@ def _circle(o: OptionInk, config: ReaderConfig) -> bool:
     return o.ring_mm2 >= config.likert_circle_ring_mm2 and o.encircled >= config.likert_circle_cover
 
 
-def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
-    options = measure_options(field, ink, config)
+def encircled_option(
+    field: Field, ink: FieldInk, options: list[OptionInk], config: ReaderConfig
+) -> str | None:
+    """The one digit that a single loop of ink goes round, when that loop is all the row holds.
+
+    Strokes are grouped into marks (pieces closer than ``likert_join_mm``, which also bridges
+    the gaps where a stroke crosses printed matter); each mark's convex hull is what it
+    encloses.  A loop, however wide or open, encloses its own digit well inside the hull, near
+    the hull's middle, with the inside left mostly bare; a neighbour it merely touches lies at
+    the hull's edge or outside.  Any other ink of note in the row (a second mark, a
+    scribble, a loop round two digits or none) returns None: the caller weighs the options."""
+    s = ink.px_per_mm
+    if not ink.mask.any() or not options:
+        return None
+    radius = max(1, round(config.likert_join_mm * s))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    rows = np.flatnonzero(ink.mask.any(axis=1))
+    cols = np.flatnonzero(ink.mask.any(axis=0))
+    top, left = max(0, rows[0] - radius - 1), max(0, cols[0] - radius - 1)
+    mask = ink.mask[top : rows[-1] + radius + 2, left : cols[-1] + radius + 2]
+    joined = cv2.dilate(mask, kernel)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    centres = []
+    for option in field.options:
+        digit = digit_box(ink, option.box, config)
+        cx = (digit[0] + digit[2] / 2) * s - ink.origin[0] - left
+        cy = (digit[1] + digit[3] / 2) * s - ink.origin[1] - top
+        centres.append((option.value, cx, cy))
+    spacing = _spacing(field) * s
+    found: str | None = None
+    for label in range(1, count):
+        if ink.area_mm2(stats[label, cv2.CC_STAT_AREA]) < config.likert_faint_mm2:
+            continue  # even with its widening, too small to matter
+        lx, ly, lw, lh = (int(v) for v in stats[label, :4])
+        window = labels[ly : ly + lh, lx : lx + lw] == label
+        piece = np.zeros_like(mask)
+        piece[ly : ly + lh, lx : lx + lw] = window & (mask[ly : ly + lh, lx : lx + lw] > 0)
+        area = ink.area_mm2(int(piece.sum()))
+        if area < config.likert_faint_mm2:
+            continue  # a speck: neither a loop nor a competing mark
+        if found is not None:
+            return None  # a second mark of note
+        contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        hull = cv2.convexHull(np.concatenate(contours))
+        hull_mm2 = ink.area_mm2(cv2.contourArea(hull))
+        if hull_mm2 <= 0 or area > config.likert_loop_max_fill * hull_mm2:
+            return None  # a blot or a scribble, not a loop
+        moments = cv2.moments(hull)
+        if moments["m00"] <= 0:
+            return None
+        hull_cx = moments["m10"] / moments["m00"]
+        depth = config.likert_loop_inside_mm * s
+        inside = [
+            (value, cx)
+            for value, cx, cy in centres
+            if cv2.pointPolygonTest(hull, (float(cx), float(cy)), True) >= depth
+        ]
+        if len(inside) != 1:
+            return None  # round two digits or none: between options, or not a loop at all
+        value, cx = inside[0]
+        if abs(hull_cx - cx) > config.likert_loop_centre * spacing:
+            return None  # the loop's middle is off its digit: set between two options
+        found = value
+    if found is None:
+        return None
+    chosen = next(o for o in options if o.value == found)
+    if chosen.interior_share >= config.likert_crossed_interior:
+        return None  # ink across the digit inside the loop: crossed out, or a fill
+    return found
+
+
+def own_ink(field: Field, ink: FieldInk, config: ReaderConfig) -> tuple[FieldInk, FieldInk | None]:
+    """``ink`` limited to the row; and, when a mark reaches in from outside, the row's ink
+    without it (else None).
+
+    The ink is collected ``likert_spill_mm`` above and below the row so that a stroke crossing
+    the row's edge is seen whole: a mark (pieces closer than ``likert_join_mm``) with most of
+    its ink outside the row may be a neighbouring row's circle, tick or slash reaching in, or
+    this row's mark touching one of those."""
+    margin = config.likert_row_margin_mm
+    x, y, w, h = field.box
+    x0, y0, x1, y1 = ink.pixels((x - margin, y - margin, w + 2 * margin, h + 2 * margin))
+    band = np.zeros_like(ink.mask)
+    band[y0:y1, x0:x1] = 1
+    own = replace(ink, mask=ink.mask & band)
+    if not (ink.mask & (1 - band)).any():
+        return own, None  # nothing reaches in from outside
+    s = ink.px_per_mm
+    radius = max(1, round(config.likert_join_mm * s))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    count, labels = cv2.connectedComponents(cv2.dilate(ink.mask, kernel), connectivity=8)
+    inked = ink.mask > 0
+    total = np.bincount(labels[inked], minlength=count)
+    inside = np.bincount(labels[inked & (band > 0)], minlength=count)
+    foreign = (inside < config.likert_own_share * total) & (
+        inside >= config.likert_faint_mm2 * s * s
+    )
+    foreign[0] = False
+    if not foreign.any():
+        return own, None
+    cleaned = np.where(foreign[labels], np.uint8(0), own.mask).astype(np.uint8)
+    return own, replace(ink, mask=cleaned)
+
+
+def read_likert(
+    field: Field,
+    ink: FieldInk,
+    crop: Box,
+    config: ReaderConfig,
+    digit_baseline: DigitBaseline | None = None,
+) -> FieldResult:
+    """``digit_baseline``: the page's typical ``digit_nets`` per option value (see
+    ``measure_options``)."""
+    own, cleaned = own_ink(field, ink, config)
+    result = decide(field, own, crop, config, digit_baseline)
+    if cleaned is None:
+        return result
+    # A mark reaching in from a neighbouring row: the row must read the same with it and
+    # without it, or a person decides.
+    alone = decide(field, cleaned, crop, config, digit_baseline)
+    if (alone.status, alone.value) == (result.status, result.value):
+        return result
+    return outcome.result(
+        field,
+        FieldStatus.AMBIGUOUS,
+        result.value if result.status is FieldStatus.OK else None,
+        0.4,
+        outcome.UNCLEAR,
+        crop,
+        result.scores,
+        config,
+    )
+
+
+def decide(
+    field: Field,
+    ink: FieldInk,
+    crop: Box,
+    config: ReaderConfig,
+    digit_baseline: DigitBaseline | None = None,
+) -> FieldResult:
+    """The row's answer from its own ink, deciding within the row."""
+    options = measure_options(field, ink, config, digit_baseline)
     scores = {o.value: o.total_mm2 for o in options}
 
     def done(status: FieldStatus, value: Value, conf: float, reason: str) -> FieldResult:
@@ -161,12 +336,23 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
 
     if not options:
         return done(FieldStatus.UNREADABLE, None, 0.0, outcome.UNSUPPORTED)
+    big = max(o.total_mm2 for o in options) >= config.likert_mark_mm2  # a loop is no speck
+    looped = encircled_option(field, ink, options, config) if big else None
+    if looped is not None:
+        # One loop round one digit and nothing else of note: however far the loop spills
+        # towards a neighbour, the answer is the digit it goes round.
+        return done(FieldStatus.OK, looped, 0.9, outcome.OK)
     # The strongest option by all its ink; the others by the ink close to their digits, so
     # that a wide circle spilling into a neighbour's area does not make a second answer.
     best = max(options, key=lambda o: o.total_mm2)
     others = [o for o in options if o is not best]
     second = max((o.near_mm2 for o in others), default=0.0)
-    marked = [best] if best.total_mm2 >= config.likert_mark_mm2 else []
+    rest = max((o.total_mm2 for o in others), default=0.0)
+    lone = (
+        best.total_mm2 >= config.likert_lone_mark_mm2
+        and best.total_mm2 >= config.likert_lone_ratio * rest
+    )
+    marked = [best] if best.total_mm2 >= config.likert_mark_mm2 or lone else []
     marked += [
         o
         for o in others
@@ -183,6 +369,18 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
         if o not in marked
         and (o.near_mm2 if o is not best else o.total_mm2) >= config.likert_faint_mm2
     ]
+    floor = config.likert_faint_alone_mm2
+    if digit_baseline is not None:
+        floor = max(floor, config.likert_faint_noise_factor * digit_baseline.noise_mm2)
+    if (
+        not marked
+        and not doubtful
+        and best.total_mm2 >= floor
+        and best.total_mm2 >= config.likert_faint_alone_ratio * rest
+    ):
+        # Too little ink to call a mark, yet it stands out from the row's paper and print
+        # noise (the other options): a tiny tick is not an empty row.
+        doubtful = [best]
 
     gap = _between_mm2(field, ink, options)
     if not marked:
@@ -213,6 +411,10 @@ def read_likert(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) ->
         if gap >= config.likert_between_share * mark.total_mm2:
             return done(FieldStatus.AMBIGUOUS, mark.value, 0.4, outcome.BETWEEN)
         ratio = mark.total_mm2 / max(second, 1e-6)
+        if doubtful:
+            # A faint mark of its own elsewhere in the row: a small new answer beside a
+            # scribbled-out one, or a stray?  A person decides.
+            return done(FieldStatus.AMBIGUOUS, mark.value, 0.45, outcome.UNCLEAR)
         if ratio < config.likert_clear_ratio or second >= config.likert_mark_mm2:
             # A weaker mark of its own beside the answer: a stray tick, or a second answer?
             return done(FieldStatus.AMBIGUOUS, mark.value, 0.45, outcome.UNCLEAR)

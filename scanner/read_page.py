@@ -22,9 +22,9 @@ from forms.template import Field, Mark, Page, Template
 from scanner import outcome
 from scanner.config import DEFAULT, ReaderConfig
 from scanner.identify import is_blank, match_layout, qr_anywhere, qr_at
-from scanner.ink import FieldInk, added_ink, page_ink_threshold
+from scanner.ink import FieldInk, added_ink, page_ink_threshold, remove_feed_streaks
 from scanner.read_boxes import outline_excess_mm2, read_boxes
-from scanner.read_likert import read_likert
+from scanner.read_likert import DigitBaseline, digit_nets, read_likert
 from scanner.read_text import read_line, read_text
 from scanner.register import Registration, find_markers, fit, projected_point, warp
 from scanner.results import FieldResult, FieldStatus, PageIdentity, PageResult, PageStatus
@@ -107,6 +107,7 @@ class _PageReader:
         if grey is None or not 50.0 <= dpi <= 1200.0:
             return self.page(PageStatus.REJECTED, BAD_IMAGE), None
         config = self.config
+        grey = remove_feed_streaks(grey, config)
         found = find_markers(grey, dpi, config)
 
         # 1. identify: the QR where the template puts it, else anywhere on the scan.
@@ -253,8 +254,10 @@ def read_fields(
                 threshold,
                 dpi,
                 config,
+                local_paper_mm=config.text_local_paper_mm if field.kind == "text" else 0.0,
             )
     baseline = _outline_baseline(page, inks, config)
+    digits = _digit_baseline(page, inks, config)
     results = []
     for field in page.fields:
         crop = outcome.crop_box(field, size, config)
@@ -268,6 +271,8 @@ def read_fields(
         elif field.kind in ("single", "multiple"):
             obstacles = tuple(f.box for f in page.fields if f is not field)
             results.append(read_boxes(field, ink, crop, config, obstacles, baseline))
+        elif field.kind == "likert":
+            results.append(read_likert(field, ink, crop, config, digits))
         else:
             results.append(read_field(field, ink, crop, config))
     return tuple(results)
@@ -282,6 +287,34 @@ def _outline_baseline(page: Page, inks: dict[str, FieldInk], config: ReaderConfi
         for option in f.options
     ]
     return float(np.median(values)) if values else 0.0
+
+
+def _digit_baseline(
+    page: Page, inks: dict[str, FieldInk], config: ReaderConfig
+) -> DigitBaseline | None:
+    """Per likert option value, the page's median ink on that printed digit over its rows (an
+    unmarked digit's print gain, after its own shape), and the spread of single unmarked digits
+    around it (robust: marked digits are few); None with too few rows to tell."""
+    rows = [
+        digit_nets(f, inks[f.id], config)
+        for f in page.fields
+        if f.kind == "likert" and f.id in inks
+    ]
+    if len(rows) < config.likert_baseline_rows:
+        return None
+    values: dict[str, float] = {}
+    for value in {v for row in rows for v in row}:
+        seen = [row[value] for row in rows if value in row]
+        if len(seen) >= config.likert_baseline_rows:
+            values[value] = float(np.median(seen))
+    deviations = []
+    for row in rows:
+        resid = [net - values[v] for v, net in row.items() if v in values]
+        if resid:
+            shift = float(np.median(resid))
+            deviations += [abs(r - shift) for r in resid]
+    noise = 1.4826 * float(np.median(deviations)) if deviations else 0.0
+    return DigitBaseline(values, noise)
 
 
 def read_field(
@@ -306,6 +339,8 @@ def _margin(field: Field, config: ReaderConfig) -> float:
         return config.box_overshoot_mm + 0.5
     if field.kind == "text":
         return -config.text_inset_mm
+    if field.kind == "likert":
+        return config.likert_spill_mm
     return 0.5
 
 
