@@ -26,14 +26,16 @@ from forms.geometry import Style
 from forms.layout import FormLayout, Line, PageLayout, Primitive, Rect, Text
 from forms.pageid import PageId
 from forms.shapes import Circle, Fill, Frame, IdPlacement, Marker, Polyline
-from forms.template import ARUCO_DICTIONARY, Template, TemplateError
+from forms.template import (
+    ARUCO_DICTIONARY,
+    ATTACHMENT_NAME,
+    Template,
+)
 from forms.tiling import Tile, TilePlan
-from palaute.errors import InputError
 
 log = logging.getLogger(__name__)
 
 MM = 72.0 / 25.4  # points per millimetre
-ATTACHMENT_NAME = "template.json"
 
 
 @cache
@@ -341,20 +343,3 @@ def write_atomically(path: Path, data: bytes) -> None:
 def template_path_for(pdf_path: Path) -> Path:
     """Where the template JSON is written beside a printed PDF: ``OUT.template.json``."""
     return pdf_path.with_name(pdf_path.stem + ".template.json")
-
-
-def read_template_from_pdf(pdf_path: Path) -> Template:
-    """The template attached to a PDF printed by palaute."""
-    try:
-        with pikepdf.open(pdf_path) as pdf:
-            if ATTACHMENT_NAME not in pdf.attachments:
-                raise InputError("template.not_attached", file=str(pdf_path))
-            data = pdf.attachments[ATTACHMENT_NAME].get_file().read_bytes()
-    except FileNotFoundError:
-        raise InputError("template.file_not_found", file=str(pdf_path)) from None
-    except pikepdf.PdfError as exc:
-        raise InputError("template.bad_pdf", file=str(pdf_path), problem=str(exc)) from None
-    try:
-        return Template.from_json(data.decode("utf-8"))
-    except (TemplateError, UnicodeDecodeError) as exc:
-        raise InputError("template.bad_template", file=str(pdf_path), problem=str(exc)) from None

@@ -42,6 +42,9 @@ ZONE_COLOURS: tuple[str, ...] = ("green", "yellow", "red", "blue")
 # hashes) stay exactly as they were.
 _OPTIONAL_FIELD_KEYS = ("colour",)
 
+# The name of the template file attached inside every printed PDF.
+ATTACHMENT_NAME = "template.json"
+
 # Registration marks are ArUco markers from this dictionary; marker id i sits at corner i
 # (0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left), which fixes orientation.
 ARUCO_DICTIONARY = "DICT_4X4_50"
@@ -200,6 +203,28 @@ class Template:
     @classmethod
     def load(cls, path: Path) -> Template:
         return cls.from_json(path.read_text(encoding="utf-8"))
+
+
+def read_template_from_pdf(pdf_path: Path) -> Template:
+    """The template attached to a PDF printed by palaute: the one reader of that attachment."""
+    import pikepdf
+
+    from palaute.errors import InputError
+
+    try:
+        with pikepdf.open(pdf_path) as pdf:
+            spec = pdf.attachments.get(ATTACHMENT_NAME)
+            if spec is None:
+                raise InputError("template.not_attached", file=str(pdf_path))
+            data = spec.get_file().read_bytes()
+    except FileNotFoundError:
+        raise InputError("template.file_not_found", file=str(pdf_path)) from None
+    except (pikepdf.PdfError, OSError) as exc:
+        raise InputError("template.bad_pdf", file=str(pdf_path), problem=str(exc)) from None
+    try:
+        return Template.from_json(data.decode("utf-8"))
+    except (TemplateError, UnicodeDecodeError) as exc:
+        raise InputError("template.bad_template", file=str(pdf_path), problem=str(exc)) from None
 
 
 def _box(v: Any) -> Box:

@@ -68,7 +68,7 @@ class _Cache:
 
 def load_template(form_pdf: Path) -> Template:
     """The template of a printed form: attached in the PDF, or the ``.template.json`` beside it."""
-    from forms.render import read_template_from_pdf
+    from forms.template import read_template_from_pdf
 
     try:
         return read_template_from_pdf(form_pdf)

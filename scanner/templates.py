@@ -18,7 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from forms.template import Template, TemplateError
+from forms.template import ATTACHMENT_NAME, Template, TemplateError, read_template_from_pdf
 from palaute.errors import InputError
 from scanner.config import DEFAULT, ReaderConfig
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # The printed PDF carries its template as this attachment (forms.render writes it; the scanner
 # reads it here without importing the renderer).
-TEMPLATE_ATTACHMENT = "template.json"
+TEMPLATE_ATTACHMENT = ATTACHMENT_NAME  # the attachment printed PDFs carry
 _MM_PER_INCH = 25.4
 
 
@@ -97,7 +97,7 @@ class TemplateSet(Mapping[str, Template]):
         """Add the form printed in ``pdf_path`` (any copy of it: its first pages are used)."""
         import pypdfium2
 
-        template = read_attached_template(pdf_path)
+        template = read_template_from_pdf(pdf_path)
         document = pypdfium2.PdfDocument(str(pdf_path))
         try:
             if len(document) < len(template.pages):
@@ -144,22 +144,3 @@ def thumbnail(page: np.ndarray, dpi: float, thumb_dpi: float) -> np.ndarray:
     dark -= dark.mean()
     norm = float(np.linalg.norm(dark))
     return dark / norm if norm > 0 else dark
-
-
-def read_attached_template(pdf_path: Path) -> Template:
-    """The template attached to a PDF printed by palaute."""
-    import pikepdf
-
-    try:
-        with pikepdf.open(pdf_path) as pdf:
-            if TEMPLATE_ATTACHMENT not in pdf.attachments:
-                raise InputError("template.not_attached", file=str(pdf_path))
-            data = pdf.attachments[TEMPLATE_ATTACHMENT].get_file().read_bytes()
-    except FileNotFoundError:
-        raise InputError("template.file_not_found", file=str(pdf_path)) from None
-    except pikepdf.PdfError as exc:
-        raise InputError("template.bad_pdf", file=str(pdf_path), problem=str(exc)) from None
-    try:
-        return Template.from_json(data.decode("utf-8"))
-    except (TemplateError, UnicodeDecodeError) as exc:
-        raise InputError("template.bad_template", file=str(pdf_path), problem=str(exc)) from None

@@ -15,8 +15,7 @@ from pyzbar import pyzbar
 from forms.api import build, print_form
 from forms.geometry import PRINTER_MARGIN, inside, overlaps
 from forms.pageid import PageId, card_page, card_slot
-from forms.render import read_template_from_pdf
-from forms.template import Template
+from forms.template import Template, read_template_from_pdf
 from palaute.cli import main
 from palaute.errors import ExitCode
 

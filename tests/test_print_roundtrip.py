@@ -13,8 +13,8 @@ from pyzbar import pyzbar
 
 from forms.api import print_form
 from forms.pageid import PageId
-from forms.render import read_template_from_pdf, template_path_for
-from forms.template import Box, Template
+from forms.render import template_path_for
+from forms.template import Box, Template, read_template_from_pdf
 from palaute.cli import main
 from palaute.errors import ExitCode
 

@@ -111,7 +111,7 @@ def test_register_refuses_bad_templates(tmp_path: Path) -> None:
     with Survey.open(tmp_path / "s.sqlite") as s:
         with pytest.raises(InputError) as err:
             s.register_pdf(bare)
-        assert err.value.key == "store.no_template_attached"
+        assert err.value.key == "template.not_attached"
         with pytest.raises(InputError) as err:
             s.register_json(tampered)
         assert err.value.key == "store.template_version_mismatch"

@@ -43,8 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import cv2
 
-    from forms.render import read_template_from_pdf
-    from forms.template import Template, TemplateError
+    from forms.template import Template, TemplateError, read_template_from_pdf
     from scanner.stickers import read_poster
 
     blank = None

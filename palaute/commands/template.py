@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from forms.render import read_template_from_pdf
+    from forms.template import read_template_from_pdf
 
     sys.stdout.write(read_template_from_pdf(args.pdf).to_json())
     return ExitCode.OK

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from forms.template import Box, Page, Template, TemplateError
+from forms.template import Box, Page, Template, read_template_from_pdf
 from palaute.errors import InputError
-
-ATTACHMENT_NAME = "template.json"
 
 
 def blank_pages_pdf(pdf_path: Path, pages: int) -> bytes:
@@ -128,25 +126,9 @@ def render_pages(pdf_data: bytes, dpi: float) -> dict[int, np.ndarray]:
 
 
 def template_from_pdf(pdf_path: Path) -> Template:
-    """The template attached to ``pdf_path`` (raises InputError naming the file when absent)."""
-    import pikepdf
-
+    """The template attached to ``pdf_path``, checked against its own version hash."""
     from palaute.store.survey import check_version
 
     if not pdf_path.is_file():
         raise InputError("scanner.input.not_found", file=str(pdf_path))
-    try:
-        with pikepdf.open(pdf_path) as pdf:
-            spec = pdf.attachments.get(ATTACHMENT_NAME)
-            if spec is None:
-                raise InputError("store.no_template_attached", file=str(pdf_path))
-            data = spec.get_file().read_bytes()
-    except pikepdf.PasswordError as exc:
-        raise InputError("scanner.input.encrypted", file=str(pdf_path)) from exc
-    except (pikepdf.PdfError, OSError) as exc:
-        raise InputError("scanner.input.corrupt", file=str(pdf_path), error=str(exc)) from exc
-    try:
-        template = Template.from_json(data.decode("utf-8"))
-    except (UnicodeDecodeError, TemplateError) as exc:
-        raise InputError("store.template_invalid", file=str(pdf_path), error=str(exc)) from exc
-    return check_version(template, pdf_path)
+    return check_version(read_template_from_pdf(pdf_path), pdf_path)
