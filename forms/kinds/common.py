@@ -14,6 +14,7 @@ from forms.shapes import RGB
 from forms.spec import LANGUAGES, Checker, FormSpec, MethodSpec, SpecError
 from forms.template import Box, Mark, Page, Template
 from forms.yamlsource import LineDict, LineList
+from palaute import i18n
 from palaute.errors import InputError
 
 # Paper sizes in millimetres, portrait.
@@ -375,4 +376,24 @@ def flow(
         place(row, y + gap)
         y += gap + row.height
         at_top = False
+    return pages
+
+
+def sheet_pages(
+    spec: MethodSpec,
+    style: Style,
+    title_pt: float,
+    intro: list[Primitive],
+    flowed: list[tuple[list[Primitive], list[Any]]],
+) -> list[PageLayout]:
+    """Flowed rows as pages: the title band and "page n/N" on each, the intro on the first."""
+    pages: list[PageLayout] = []
+    for number, (prims, fields) in enumerate(flowed, start=1):
+        chrome: list[Primitive] = header_band(spec, style, spec.title, title_pt)
+        chrome.append(
+            footer(style, i18n.t("form.page_of", spec.language, page=number, pages=len(flowed)))
+        )
+        if number == 1:
+            chrome += intro
+        pages.append(PageLayout(number, tuple(chrome + prims), tuple(fields)))
     return pages

@@ -18,15 +18,14 @@ from forms.kinds.common import (
     build_layout,
     finish,
     flow,
-    footer,
-    header_band,
     read_entries,
     read_head,
+    sheet_pages,
     style_for,
     text_block,
 )
 from forms.kinds.faces import face
-from forms.layout import FormLayout, Line, PageLayout, Primitive
+from forms.layout import FormLayout, Line
 from forms.spec import Checker, MethodSpec
 from forms.template import Field
 from palaute import i18n
@@ -100,15 +99,7 @@ def layout(spec: MethodSpec) -> FormLayout:
     )
     rows = [_row(spec, style, g, q) for q in spec.questions]
     flowed = flow(spec, style, rows, style.content_top + intro_h + 6.0)
-    pages: list[PageLayout] = []
-    for number, (prims, fields) in enumerate(flowed, start=1):
-        chrome: list[Primitive] = header_band(spec, style, spec.title, g.title_pt)
-        chrome.append(
-            footer(style, i18n.t("form.page_of", spec.language, page=number, pages=len(flowed)))
-        )
-        if number == 1:
-            chrome += intro
-        pages.append(PageLayout(number, tuple(chrome + prims), tuple(fields)))
+    pages = sheet_pages(spec, style, g.title_pt, intro, flowed)
     return build_layout(spec, style, pages, meta={"low": spec.low, "high": spec.high})
 
 

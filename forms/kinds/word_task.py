@@ -16,14 +16,13 @@ from forms.kinds.common import (
     build_layout,
     finish,
     flow,
-    footer,
-    header_band,
     read_entries,
     read_head,
+    sheet_pages,
     style_for,
     text_block,
 )
-from forms.layout import FormLayout, Line, PageLayout, Primitive, Rect
+from forms.layout import FormLayout, Line, Primitive, Rect
 from forms.shapes import Fill
 from forms.spec import Checker, MethodSpec
 from forms.template import Field, Option
@@ -98,15 +97,7 @@ def layout(spec: MethodSpec) -> FormLayout:
         for i, term in enumerate(spec.terms)
     ]
     flowed = flow(spec, style, rows, style.content_top + intro_h + 4.0, repeat=header)
-    pages: list[PageLayout] = []
-    for number, (prims, fields) in enumerate(flowed, start=1):
-        chrome: list[Primitive] = header_band(spec, style, spec.title, g.title_pt)
-        chrome.append(
-            footer(style, i18n.t("form.page_of", spec.language, page=number, pages=len(flowed)))
-        )
-        if number == 1:
-            chrome += intro
-        pages.append(PageLayout(number, tuple(chrome + prims), tuple(fields)))
+    pages = sheet_pages(spec, style, g.title_pt, intro, flowed)
     return build_layout(spec, style, pages)
 
 
