@@ -8,7 +8,7 @@ the normalised page.  Ratios are plain numbers.  Change them here (or pass a mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -119,12 +119,38 @@ class ReaderConfig:
     text_min_spread_mm: float = 4.0  # written ink spans at least this (width or height)
 
     # -- rating line -----------------------------------------------------------------------
-    line_mark_mm2: float = 1.5  # ink that makes a mark on a rating line
+    line: LineConfig = field(default_factory=lambda: LineConfig())  # see LineConfig below
 
     # -- confidence ----------------------------------------------------------------------------
     crop_margin_mm: float = 3.0  # margin around a field's box in the clerk's crop
     corrected_min_confidence: float = 0.8  # a correction below this goes to review
     layout_identity_confidence: float = 0.7  # identity confidence when matched by layout
+
+
+# -- rating lines (scanner/read_line.py) ---------------------------------------------------------
+@dataclass(frozen=True)
+class LineConfig:
+    """Every threshold of reading a rating line (arviointijana).
+
+    The line runs along the field box's vertical middle from its left edge (0) to its right edge
+    (100).  Marks at an end often overshoot it or sit right on the printed end tick, so ink is
+    looked for ``reach_mm`` past both ends; a mark centred beyond ``overshoot_mm`` is off the line.
+    """
+
+    reach_mm: float = 8.0  # added ink is collected this far past each end of the line
+    overshoot_mm: float = 4.0  # a mark centred further than this beyond an end is off the line
+    on_print_mm: float = 0.3  # ink on the printed line or an end tick (taken back where the scan
+    # is dark and the blank, grown by the page's print gain, is not) counts in pieces this thick
+    speck_mm2: float = 0.1  # pieces of added ink smaller than this are dust
+    join_mm: float = 1.6  # pieces closer than this side by side belong to one mark...
+    join_vertical_mm: float = 6.5  # ...and this one above the other (a mark crossing the printed
+    # line and its end ticks is cut into pieces there)
+    mark_mm2: float = 1.0  # a mark has at least this much ink (a short pencil stroke ~1.2 mm²)
+    faint_mm2: float = 0.3  # less than mark_mm2 but this much is unclear: flagged, never dropped
+    band_mm: float = 2.5  # ink within this of the line decides the position (an X's crossing,
+    # a tick's vertex, a stroke's x); a mark that does not reach the band is placed at its centre
+    clear_mm2: float = 3.0  # a mark with this much ink is read with full confidence
+    flagged_confidence: float = 0.3  # confidence of a flagged line (no mark, several, off the line)
 
 
 DEFAULT = ReaderConfig()
