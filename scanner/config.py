@@ -1,4 +1,6 @@
-"""Every threshold the page reader uses, in one documented place.
+"""Every threshold for reading marks, in one documented place: the page reader
+(``ReaderConfig``), rating lines (``LineConfig``, nested in it) and stickers and tally marks on
+photographed posters (``StickerConfig``), one section each.
 
 Distances are in millimetres and areas in square millimetres of the printed page (template
 units), so that they mean the same at any scan resolution; the reader converts them to pixels of
@@ -8,7 +10,7 @@ the normalised page.  Ratios are plain numbers.  Change them here (or pass a mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -119,12 +121,113 @@ class ReaderConfig:
     text_min_spread_mm: float = 4.0  # written ink spans at least this (width or height)
 
     # -- rating line -----------------------------------------------------------------------
-    line_mark_mm2: float = 1.5  # ink that makes a mark on a rating line
+    line: LineConfig = field(default_factory=lambda: LineConfig())  # see LineConfig below
 
     # -- confidence ----------------------------------------------------------------------------
     crop_margin_mm: float = 3.0  # margin around a field's box in the clerk's crop
     corrected_min_confidence: float = 0.8  # a correction below this goes to review
     layout_identity_confidence: float = 0.7  # identity confidence when matched by layout
+
+
+# -- rating lines (scanner/read_line.py) ---------------------------------------------------------
+@dataclass(frozen=True)
+class LineConfig:
+    """Every threshold of reading a rating line (arviointijana).
+
+    The line runs along the field box's vertical middle from its left edge (0) to its right edge
+    (100).  Marks at an end often overshoot it or sit right on the printed end tick, so ink is
+    looked for ``reach_mm`` past both ends; a mark centred beyond ``overshoot_mm`` is off the line.
+    """
+
+    reach_mm: float = 8.0  # added ink is collected this far past each end of the line
+    overshoot_mm: float = 4.0  # a mark centred further than this beyond an end is off the line
+    on_print_mm: float = 0.3  # ink on the printed line or an end tick (taken back where the scan
+    # is dark and the blank, grown by the page's print gain, is not) counts in pieces this thick
+    speck_mm2: float = 0.1  # pieces of added ink smaller than this are dust
+    join_mm: float = 1.6  # pieces closer than this side by side belong to one mark...
+    join_vertical_mm: float = 6.5  # ...and this one above the other (a mark crossing the printed
+    # line and its end ticks is cut into pieces there)
+    mark_mm2: float = 1.0  # a mark has at least this much ink (a short pencil stroke ~1.2 mm²)
+    faint_mm2: float = 0.3  # less than mark_mm2 but this much is unclear: flagged, never dropped
+    band_mm: float = 2.5  # ink within this of the line decides the position (an X's crossing,
+    # a tick's vertex, a stroke's x); a mark that does not reach the band is placed at its centre
+    clear_mm2: float = 3.0  # a mark with this much ink is read with full confidence
+    flagged_confidence: float = 0.3  # confidence of a flagged line (no mark, several, off the line)
+
+
+# -- stickers and tally marks on posters (scanner/stickers.py) ----------------------------------
+@dataclass(frozen=True)
+class StickerConfig:
+    """Every threshold of sticker and tally counting, in one place.
+
+    Lengths are millimetres on the poster; hues are OpenCV's 0-180 scale; saturation and value
+    0-255 after the lighting is flattened.
+    """
+
+    # The poster is warped to template coordinates at this resolution.
+    px_per_mm: float = 3.0
+    # The QR is warped separately, sharper, to be decoded.
+    qr_px_per_mm: float = 8.0
+    # Expected sticker diameter; used when too few round single stickers are seen to measure it.
+    sticker_mm: float = 19.0
+    # Single stickers that set the unit: at least this many round blobs are needed...
+    min_unit_samples: int = 3
+    # ...and a blob counts as round and single when both of these hold.
+    round_circularity: float = 0.80  # 4*pi*area / perimeter**2
+    round_solidity: float = 0.93  # area / convex hull area
+    # Round blobs smaller than this share of the expected sticker do not set the unit (dots).
+    min_unit_fraction: float = 0.06
+    # A blob of one sticker's area is flagged as oddly shaped below these (a torn or folded
+    # sticker, or two small ones).
+    single_min_circularity: float = 0.68
+    single_min_solidity: float = 0.88
+    # Lighting: each channel is divided by its local maximum over this window (> a sticker).
+    lighting_window_mm: float = 40.0
+    # A pixel is coloured when saturated and bright enough.
+    min_saturation: int = 90
+    min_value: int = 70
+    # Hue ranges of each sticker colour; hues in none of them are "other" (orange, purple...).
+    hues: dict[str, tuple[tuple[int, int], ...]] = field(
+        default_factory=lambda: {
+            "red": ((0, 8), (166, 180)),
+            "yellow": ((18, 37),),
+            "green": ((42, 88),),
+            "blue": ((96, 132),),
+        }
+    )
+    # Zones are read inside their box shrunk by this much (keeps the printed frame out).
+    zone_inset_mm: float = 1.0
+    # Blobs smaller than this share of one sticker are specks and are ignored...
+    speck_fraction: float = 0.25
+    # ...and a blob whose area is this far from a whole number of stickers is flagged.
+    area_tolerance: float = 0.30
+    # A blob touching the zone's edge may be a sticker half outside: flagged when its area is off.
+    edge_margin_mm: float = 1.5
+    # Distance-transform peaks: a peak is a sticker centre when its distance to the background is
+    # at least this share of one sticker's radius, and the highest within this share of a
+    # radius around it.
+    peak_fraction: float = 0.55
+    peak_spacing: float = 0.9
+    # "Other"-coloured blobs larger than this share of a sticker flag the zone (ambiguous colour).
+    other_fraction: float = 0.35
+    # Tally marks: dark ink (grey below this after flattening), not on a coloured sticker.
+    ink_threshold: int = 120
+    stroke_min_mm: float = 6.0  # a stroke is at least this long...
+    stroke_max_mm: float = 40.0  # ...and at most this long...
+    stroke_max_width_mm: float = 3.5  # ...and at most this wide on average...
+    stroke_max_spread_mm: float = 4.5  # ...and straight: its bounding strip at most this wide.
+    ink_speck_mm2: float = 3.0  # ink blobs smaller than this are dirt
+    tally_colour_margin_mm: float = 1.2  # ink this close to a sticker is its edge, not a stroke
+    typical_stroke_mm2: float = 12.0  # one stroke's ink when no single stroke is seen to measure
+    # Traffic-light posters: a sticker of another traffic-light colour in a zone (a red sticker
+    # in the green zone) says two things at once; its count is flagged for a person.
+    flag_colour_mismatch: bool = True
+    # Stickers outside the zones: coloured where the blank poster is not, this far from any
+    # printed colour (the zones' frames and bands), and not within this far of the paper's edge.
+    stray_printed_margin_mm: float = 2.5
+    stray_edge_mm: float = 4.0
+    # Confidence given to a flagged count.
+    flagged_confidence: float = 0.4
 
 
 DEFAULT = ReaderConfig()

@@ -25,7 +25,8 @@ from scanner.identify import is_blank, match_layout, qr_anywhere, qr_at
 from scanner.ink import FieldInk, added_ink, page_ink_threshold, remove_feed_streaks
 from scanner.read_boxes import outline_excess_mm2, read_boxes
 from scanner.read_likert import DigitBaseline, digit_nets, read_likert
-from scanner.read_text import read_line, read_text
+from scanner.read_line import read_line
+from scanner.read_text import read_text
 from scanner.register import Registration, find_markers, fit, projected_point, warp
 from scanner.results import FieldResult, FieldStatus, PageIdentity, PageResult, PageStatus
 from scanner.templates import PageReference, TemplateSet
@@ -341,6 +342,8 @@ def _margin(field: Field, config: ReaderConfig) -> float:
         return -config.text_inset_mm
     if field.kind == "likert":
         return config.likert_spill_mm
+    if field.kind == "line":
+        return config.line.reach_mm
     return 0.5
 
 

@@ -1,4 +1,4 @@
-"""Free-text fields (written or blank) and rating lines (the mark's position along the line).
+"""Free-text fields: written or blank.
 
 Printed ruled lines are already removed with the blank reference; what is left of them after a
 small misregistration (long, thin, horizontal residue) is removed here, and so are specks.  A text
@@ -70,24 +70,3 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
         conf = outcome.margin_confidence(area, 0.0, config.text_written_mm2)
         return done(FieldStatus.WRITTEN, conf, outcome.WRITTEN)
     return done(FieldStatus.WRITTEN, 0.5, outcome.TEXT_UNCLEAR)
-
-
-def read_line(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
-    """A rating line: the centre of the added ink along the line, as 0-100."""
-    region = ink.region(field.box)
-    area = ink.area_mm2(float(region.sum()))
-    scores = {"ink_mm2": area}
-    if area < config.line_mark_mm2:
-        return outcome.result(
-            field, FieldStatus.EMPTY, None, 0.8, outcome.EMPTY, crop, scores, config
-        )
-    columns = region.sum(axis=0, dtype=np.float64)
-    xs = np.arange(columns.size)
-    centre = float((columns * xs).sum() / columns.sum())
-    spread = float(np.sqrt((columns * (xs - centre) ** 2).sum() / columns.sum()))
-    value = round(100.0 * centre / max(1, columns.size - 1), 1)
-    if spread > 0.1 * columns.size:
-        return outcome.result(
-            field, FieldStatus.AMBIGUOUS, value, 0.4, outcome.UNCLEAR, crop, scores, config
-        )
-    return outcome.result(field, FieldStatus.OK, value, 0.85, outcome.OK, crop, scores, config)

@@ -15,8 +15,8 @@ From a phone photo or a colour scan this module:
    peaks disagree with their area, and blobs of an in-between colour are flagged, never guessed;
 6. counts tally marks (short dark strokes) in each zone, flagging groups it cannot separate.
 
-Every threshold lives in ``StickerConfig`` below.  Results are small frozen records holding counts,
-a confidence, a flag and a reason (a catalogue key in palaute/locale/*/methods.json).
+Every threshold lives in ``StickerConfig`` (scanner/config.py).  Results are small frozen records
+holding counts, a confidence, a flag and a reason (a catalogue key in palaute/locale/*/methods.json).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -33,85 +33,12 @@ from pyzbar import pyzbar
 from forms.pageid import PageId, PageIdError
 from forms.template import ARUCO_DICTIONARY, Box, Field, Page, Template
 from palaute.errors import InputError
+from scanner.config import StickerConfig
 
 log = logging.getLogger(__name__)
 
 STICKER_COLOURS: tuple[str, ...] = ("green", "yellow", "red", "blue")
 OTHER = "other"
-
-
-@dataclass(frozen=True)
-class StickerConfig:
-    """Every threshold of sticker and tally counting, in one place.
-
-    Lengths are millimetres on the poster; hues are OpenCV's 0-180 scale; saturation and value
-    0-255 after the lighting is flattened.
-    """
-
-    # The poster is warped to template coordinates at this resolution.
-    px_per_mm: float = 3.0
-    # The QR is warped separately, sharper, to be decoded.
-    qr_px_per_mm: float = 8.0
-    # Expected sticker diameter; used when too few round single stickers are seen to measure it.
-    sticker_mm: float = 19.0
-    # Single stickers that set the unit: at least this many round blobs are needed...
-    min_unit_samples: int = 3
-    # ...and a blob counts as round and single when both of these hold.
-    round_circularity: float = 0.80  # 4*pi*area / perimeter**2
-    round_solidity: float = 0.93  # area / convex hull area
-    # Round blobs smaller than this share of the expected sticker do not set the unit (dots).
-    min_unit_fraction: float = 0.06
-    # A blob of one sticker's area is flagged as oddly shaped below these (a torn or folded
-    # sticker, or two small ones).
-    single_min_circularity: float = 0.68
-    single_min_solidity: float = 0.88
-    # Lighting: each channel is divided by its local maximum over this window (> a sticker).
-    lighting_window_mm: float = 40.0
-    # A pixel is coloured when saturated and bright enough.
-    min_saturation: int = 90
-    min_value: int = 70
-    # Hue ranges of each sticker colour; hues in none of them are "other" (orange, purple...).
-    hues: dict[str, tuple[tuple[int, int], ...]] = field(
-        default_factory=lambda: {
-            "red": ((0, 8), (166, 180)),
-            "yellow": ((18, 37),),
-            "green": ((42, 88),),
-            "blue": ((96, 132),),
-        }
-    )
-    # Zones are read inside their box shrunk by this much (keeps the printed frame out).
-    zone_inset_mm: float = 1.0
-    # Blobs smaller than this share of one sticker are specks and are ignored...
-    speck_fraction: float = 0.25
-    # ...and a blob whose area is this far from a whole number of stickers is flagged.
-    area_tolerance: float = 0.30
-    # A blob touching the zone's edge may be a sticker half outside: flagged when its area is off.
-    edge_margin_mm: float = 1.5
-    # Distance-transform peaks: a peak is a sticker centre when its distance to the background is
-    # at least this share of one sticker's radius, and the highest within this share of a
-    # radius around it.
-    peak_fraction: float = 0.55
-    peak_spacing: float = 0.9
-    # "Other"-coloured blobs larger than this share of a sticker flag the zone (ambiguous colour).
-    other_fraction: float = 0.35
-    # Tally marks: dark ink (grey below this after flattening), not on a coloured sticker.
-    ink_threshold: int = 120
-    stroke_min_mm: float = 6.0  # a stroke is at least this long...
-    stroke_max_mm: float = 40.0  # ...and at most this long...
-    stroke_max_width_mm: float = 3.5  # ...and at most this wide on average...
-    stroke_max_spread_mm: float = 4.5  # ...and straight: its bounding strip at most this wide.
-    ink_speck_mm2: float = 3.0  # ink blobs smaller than this are dirt
-    tally_colour_margin_mm: float = 1.2  # ink this close to a sticker is its edge, not a stroke
-    typical_stroke_mm2: float = 12.0  # one stroke's ink when no single stroke is seen to measure
-    # Traffic-light posters: a sticker of another traffic-light colour in a zone (a red sticker
-    # in the green zone) says two things at once; its count is flagged for a person.
-    flag_colour_mismatch: bool = True
-    # Stickers outside the zones: coloured where the blank poster is not, this far from any
-    # printed colour (the zones' frames and bands), and not within this far of the paper's edge.
-    stray_printed_margin_mm: float = 2.5
-    stray_edge_mm: float = 4.0
-    # Confidence given to a flagged count.
-    flagged_confidence: float = 0.4
 
 
 DEFAULT_CONFIG = StickerConfig()

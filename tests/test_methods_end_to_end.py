@@ -154,14 +154,6 @@ def test_rating_line_is_read_away_from_its_ends(rating_line: MethodBatch) -> Non
     assert fields.rate(EXACT) >= 0.7
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reader: a cross at or near the line's right end is stored as a confident 'empty' "
-    "(scanner.field.empty, 0.8, needs_review 0) by scanner.read_text.read_line, the one "
-    "read_page uses (ink only inside the box + 0.5 mm, printed end tick masked): seed 3, 2 of 16 "
-    "lines (truth 100.0); 40 respondents, seed 11: 8 of 80 (truth 87.8-100).  "
-    "scanner/read_line.py (realigns, looks 8 mm past the ends, flags 'no mark') is not wired in",
-)
 def test_rating_line_marks_at_the_ends_are_read_or_flagged(rating_line: MethodBatch) -> None:
     fields = score(rating_line).fields
     assert [(t.field_id, t.value, r.status) for t, r in fields.wrong] == []

@@ -258,7 +258,7 @@ def test_rating_line_position() -> None:
     from forms.template import Field
     from scanner.config import DEFAULT
     from scanner.ink import FieldInk
-    from scanner.read_text import read_line
+    from scanner.read_line import read_line
 
     field = Field(id="r", question="r", kind="line", label="", box=(10.0, 10.0, 100.0, 10.0))
     s = 200 / 25.4
