@@ -87,6 +87,9 @@ class StickerConfig:
     area_tolerance: float = 0.30
     # A blob touching the zone's edge may be a sticker half outside: flagged when its area is off.
     edge_margin_mm: float = 1.5
+    # A sliver of colour this large (share of a sticker) at the zone's edge is a sticker stuck
+    # mostly outside: the zone's count is flagged (the clerk decides whose vote it is).
+    edge_sliver_fraction: float = 0.08
     # Distance-transform peaks: a peak is a sticker centre when its distance to the background is
     # at least this share of one sticker's radius, and the highest within this share of a
     # radius around it.
@@ -420,6 +423,13 @@ def _blob_count(shape: _Shape, unit: float, config: StickerConfig) -> tuple[int,
     n = max(1, round(ratio))
     if abs(ratio - n) > config.area_tolerance:
         return n, reason("stickers.odd_size")
+    if shape.touches_edge and (
+        n > 1
+        or shape.circularity < config.round_circularity
+        or shape.solidity < config.round_solidity
+    ):
+        # cut by the zone's edge: a sticker partly outside, or hidden under its neighbours
+        return n, reason("stickers.over_edge")
     if n == 1:
         if (
             shape.circularity < config.single_min_circularity
@@ -452,6 +462,10 @@ def count_stickers(
         why = ""
         for shape in zone.shapes[colour]:
             if shape.area < config.speck_fraction * unit:
+                if shape.touches_edge and shape.area >= config.edge_sliver_fraction * unit:
+                    # a sliver of a sticker stuck mostly outside the zone: whose vote is it?
+                    why = why or reason("stickers.over_edge")
+                    blobs.append(Blob(colour, where(shape), shape.area / unit, 0, why))
                 continue
             n, blob_reason = _blob_count(shape, unit, config)
             total += n
