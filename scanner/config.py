@@ -203,6 +203,9 @@ class StickerConfig:
     area_tolerance: float = 0.30
     # A blob touching the zone's edge may be a sticker half outside: flagged when its area is off.
     edge_margin_mm: float = 1.5
+    # A sliver of colour this large (share of a sticker) at the zone's edge is a sticker stuck
+    # mostly outside: the zone's count is flagged (the clerk decides whose vote it is).
+    edge_sliver_fraction: float = 0.08
     # Distance-transform peaks: a peak is a sticker centre when its distance to the background is
     # at least this share of one sticker's radius, and the highest within this share of a
     # radius around it.

@@ -347,6 +347,13 @@ def _blob_count(shape: _Shape, unit: float, config: StickerConfig) -> tuple[int,
     n = max(1, round(ratio))
     if abs(ratio - n) > config.area_tolerance:
         return n, reason("stickers.odd_size")
+    if shape.touches_edge and (
+        n > 1
+        or shape.circularity < config.round_circularity
+        or shape.solidity < config.round_solidity
+    ):
+        # cut by the zone's edge: a sticker partly outside, or hidden under its neighbours
+        return n, reason("stickers.over_edge")
     if n == 1:
         if (
             shape.circularity < config.single_min_circularity
@@ -379,6 +386,10 @@ def count_stickers(
         why = ""
         for shape in zone.shapes[colour]:
             if shape.area < config.speck_fraction * unit:
+                if shape.touches_edge and shape.area >= config.edge_sliver_fraction * unit:
+                    # a sliver of a sticker stuck mostly outside the zone: whose vote is it?
+                    why = why or reason("stickers.over_edge")
+                    blobs.append(Blob(colour, where(shape), shape.area / unit, 0, why))
                 continue
             n, blob_reason = _blob_count(shape, unit, config)
             total += n

@@ -131,7 +131,7 @@ def test_posters_register_and_point_to_stickers(
     capsys.readouterr()
     assert main(["--lang", "fi", "forms", "add", str(pdf), "--survey", str(survey)]) == 0
     out = capsys.readouterr().out
-    assert f"palaute stickers {pdf}" in out and "valokuvaa julisteet" in out
+    assert f"palaute stickers {pdf}" in out and "--survey" in out
     template = only_template(survey)
     assert template.kind == "traffic_light" and len(template.pages) == 7
     with Survey.open(survey, create=False) as opened:
@@ -145,9 +145,10 @@ def test_a_questionnaire_gets_no_note(seed_pdf: Path, tmp_path: Path, capsys) ->
     assert len(out.strip().splitlines()) == 1
 
 
-def test_a_scanned_poster_points_to_stickers(
+def test_a_grey_scanned_poster_goes_to_review(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A greyscale scan cannot show sticker colours: its zones wait for the clerk."""
     import pypdfium2 as pdfium
 
     pdf, survey = tmp_path / "posters.pdf", tmp_path / "survey.sqlite"
@@ -162,5 +163,10 @@ def test_a_scanned_poster_points_to_stickers(
     capsys.readouterr()
     scan = ["--lang", "fi", "scan", str(tmp_path / "poster.png"), "--survey", str(survey)]
     assert main([*scan, "--jobs", "1"]) == 0
-    err = capsys.readouterr().err
-    assert "1 skannattua sivua on tarrajulisteita" in err and "palaute stickers" in err
+    out = capsys.readouterr().out
+    assert "Julisteita: 1 skannattua sivua" in out
+    with Survey.open(survey, create=False) as opened:
+        fields = opened.page_fields(opened.pages()[0].id)
+    assert [(f.status, f.reason, f.needs_review) for f in fields] == [
+        ("unreadable", "stickers.not_colour", True)
+    ] * 2

@@ -50,6 +50,9 @@ def _fill(args: argparse.Namespace) -> int:
     from samples.generate import generate
 
     start = time.monotonic()
+    other = _fill_other_kind(args)
+    if other is not None:
+        return other
     truth = generate(
         args.form, args.out, args.respondents, args.seed, args.format, args.profile, args.dpi
     )
@@ -65,3 +68,29 @@ def _fill(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _fill_other_kind(args: argparse.Namespace) -> int | None:
+    """Posters (photos, or colour scans unless --format images) and feedback cards (cut apart,
+    scanned one by one); None for the forms ``samples.generate`` fills."""
+    from samples.source import load_template
+
+    template = load_template(args.form)
+    if any(f.kind == "zone" for f in template.fields()):
+        from samples.poster_samples import write_posters
+
+        mode = "photo" if args.format == "images" else "scan"
+        posters = write_posters(args.form, args.out, args.respondents, args.seed, mode)
+        zones = sum(len(p.zones) for p in posters.posters)
+        print(
+            t("samples.done_posters", posters=len(posters.posters), zones=zones, out=str(args.out))
+        )
+        return 0
+    if template.kind == "cards":
+        from samples.card_samples import write_cards
+
+        cards = write_cards(args.form, args.out, args.seed, "cards", args.dpi)
+        written = sum(c.written for c in cards.cards)
+        print(t("samples.done_cards", cards=len(cards.cards), written=written, out=str(args.out)))
+        return 0
+    return None

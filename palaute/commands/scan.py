@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from palaute.store import Survey
+    from palaute.store.posters import count_scanned_posters
     from scanner.batch import default_jobs, run_batch
     from scanner.ingest import page_count, scan_files
 
@@ -63,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
             total=total, unit=i18n.t("scanner.cli.unit"), file=sys.stderr, disable=None
         ) as bar:
             report = run_batch(files, survey, templates, jobs=jobs, progress=bar.update)
+        posters = count_scanned_posters(survey)
         grouping = survey.assign_respondents()
         counts = survey.counts()
-        posters = poster_pages(survey)
     for rejection in report.file_rejections:
         line = rejection_line(rejection.file, None, rejection.key, rejection.params)
         print(f"palaute: {line}", file=sys.stderr)
@@ -116,16 +117,8 @@ def run(args: argparse.Namespace) -> int:
         for key, count in reasons.most_common():
             print(f"  {count} × {describe(key, example[key])}")
     if posters:
-        print(f"palaute: {i18n.t('scanner.summary.posters', count=posters)}", file=sys.stderr)
+        print(i18n.t("scanner.summary.posters_counted", count=posters))
     return int(ExitCode.FINISHED_WITH_REJECTIONS if report.rejected else ExitCode.OK)
-
-
-def poster_pages(survey: Survey) -> int:
-    """Pages in the survey of sticker posters, which ``palaute stickers`` counts, not the reader."""
-    from palaute.store.reading import READ_STICKERS, how_read
-
-    posters = {v for v, t in survey.templates().items() if how_read(t) == READ_STICKERS}
-    return sum(1 for page in survey.pages() if page.version in posters) if posters else 0
 
 
 def reader_templates(survey: Survey) -> Mapping[str, Template]:

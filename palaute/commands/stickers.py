@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--page", type=int, metavar="N", help=i18n.t("stickers.page_help"))
     p.add_argument("--csv", type=Path, metavar="OUT.csv", help=i18n.t("stickers.csv_help"))
+    p.add_argument("--survey", type=Path, metavar="DB", help=i18n.t("stickers.survey_help"))
     p.set_defaults(handler=run)
 
 
@@ -60,17 +61,41 @@ def run(args: argparse.Namespace) -> int:
     if not any(f.kind == "zone" for f in template.fields()):
         raise InputError("stickers.not_a_poster", file=str(args.form))
     rows: list[list[str]] = []
-    failed = 0
+    failed = skipped = 0
+    survey = None
+    if args.survey is not None:
+        from palaute.store import Survey
+
+        survey = Survey.open(args.survey)
+        if args.form.suffix.lower() == ".json":
+            survey.register_json(args.form)
+        else:
+            survey.register_pdf(args.form)
     for photo in args.photos:
-        image = cv2.imread(str(photo), cv2.IMREAD_COLOR)
-        try:
-            if image is None:
-                raise InputError("stickers.bad_image", file=str(photo))
-            reading = read_poster(image, template, args.page, blank=blank)
-        except PalauteError as exc:
-            print(f"palaute: {photo}: {exc.message()}", file=sys.stderr)
-            failed += 1
-            continue
+        if survey is not None:
+            from palaute.store.posters import add_poster_photo
+
+            outcome = add_poster_photo(survey, photo, template, args.page, blank)
+            if outcome.skipped:
+                print(i18n.t("stickers.skipped", photo=str(photo)))
+                skipped += 1
+                continue
+            if outcome.error is not None or outcome.reading is None:
+                message = outcome.error.message() if outcome.error else str(photo)
+                print(f"palaute: {photo}: {message}", file=sys.stderr)
+                failed += 1
+                continue
+            reading = outcome.reading
+        else:
+            image = cv2.imread(str(photo), cv2.IMREAD_COLOR)
+            try:
+                if image is None:
+                    raise InputError("stickers.bad_image", file=str(photo))
+                reading = read_poster(image, template, args.page, blank=blank)
+            except PalauteError as exc:
+                print(f"palaute: {photo}: {exc.message()}", file=sys.stderr)
+                failed += 1
+                continue
         page = template.page(reading.page)
         statement = page.fields[0].hint or page.fields[0].question
         print(i18n.t("stickers.poster", photo=str(photo), page=reading.page, statement=statement))
@@ -151,6 +176,19 @@ def run(args: argparse.Namespace) -> int:
                 ]
             )
             writer.writerows(rows)
+    if survey is not None:
+        with survey:
+            survey.assign_respondents()
+            flagged = survey.counts().fields_flagged
+        print(
+            i18n.t(
+                "stickers.stored",
+                survey=str(args.survey),
+                stored=len(args.photos) - failed - skipped,
+                skipped=skipped,
+                flagged=flagged,
+            )
+        )
     return ExitCode.FINISHED_WITH_REJECTIONS if failed else ExitCode.OK
 
 

@@ -7,6 +7,7 @@ order they were added to the axes, so a test can compare ``ax.patches`` with the
   zero, agreement grows to the right and disagreement to the left, so the statements can be
   compared at a glance.
 - Yes/no and choice questions: horizontal bars, % of respondents.
+- Poster statements: one bar per zone in the zone's own colour, % of the statement's votes.
 - Responses per ISO week: vertical bars.
 - Two periods: paired horizontal bars of % agree.
 """
@@ -28,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from palaute.i18n import t
+from palaute.results.posters import PosterStats
 from palaute.results.stats import (
     ChoiceStats,
     Comparison,
@@ -250,6 +252,26 @@ def line_chart(s: LineStats, lang: str) -> Chart:
     ax.set_xticks(range(0, 101, 10), [f"{v}" for v in range(0, 101, 10)], fontsize=7)
     ax.set_ylim(0, max(s.bins, default=0) * 1.2 + 1)
     ax.set_xlabel(t("results.chart_line_axis", lang, n=s.n), fontsize=8, color=TEXT)
+    return Chart(fig, tuple(bars))
+
+
+def poster_chart(p: PosterStats, lang: str) -> Chart:
+    """A poster statement: one bar per zone in the zone's colour, % of the statement's votes."""
+    k = max(1, len(p.zones))
+    fig = _figure(0.7 + 0.38 * k)
+    ax = fig.add_subplot()
+    _style(ax)
+    bars = []
+    for row, (zone, pct) in enumerate(zip(p.zones, p.percentages, strict=True)):
+        ypos = k - 1 - row
+        ax.barh(ypos, pct, height=0.6, color=zone.colour, linewidth=0)
+        ax.text(pct + 1.0, ypos, f"{round(pct)} %  ({zone.votes})", va="center", fontsize=8)
+        bars.append(Bar(zone.label, "percent", 0.0, pct, zone.votes))
+    ax.set_xlim(0, 115)
+    ax.set_ylim(-0.6, k - 0.4)
+    ax.set_xticks(range(0, 101, 20), [f"{v} %" for v in range(0, 101, 20)])
+    ax.set_yticks(range(k), [_wrap(z.label, 34) for z in reversed(p.zones)], fontsize=8)
+    ax.set_xlabel(t("results.chart_poster_axis", lang, n=p.total), fontsize=8, color=TEXT)
     return Chart(fig, tuple(bars))
 
 

@@ -21,6 +21,8 @@ from typing import Any
 from forms.template import Template
 from palaute import i18n
 from palaute.errors import InputError
+from palaute.results import posters
+from palaute.results.posters import PosterStats
 from palaute.store import Survey
 from palaute.store.review import finished_transcriptions
 
@@ -57,6 +59,16 @@ class RespondentRecord:
 class ExportData:
     columns: list[Column]
     records: list[RespondentRecord]
+    templates: tuple[Template, ...] = ()
+
+    def poster_statements(self, lang: str | None = None) -> list[PosterStats]:
+        """Votes per zone of every poster statement, summed over the photos and scans."""
+        if not any(c.kind == "zone" for c in self.columns):
+            return []
+        responses = posters.responses_from_values(
+            (str(r.respondent), r.values, r.statuses) for r in self.records
+        )
+        return posters.statements(self.templates, responses, lang or i18n.current_language())
 
 
 def collect(survey: Survey, form_id: str | None = None) -> ExportData:
@@ -87,7 +99,7 @@ def collect(survey: Survey, form_id: str | None = None) -> ExportData:
             )
         )
     records.sort(key=lambda r: (r.form_id, r.version, r.ordinal))
-    return ExportData(columns, records)
+    return ExportData(columns, records, tuple(templates.values()))
 
 
 def _columns(templates: Iterable[Template]) -> list[Column]:
@@ -196,6 +208,12 @@ def write_xlsx(data: ExportData, path: Path, lang: str | None = None) -> None:
             codebook.append([*base, "", ""])
         for value, label in column.options:
             codebook.append([*base, _number_if_whole(value), label])
+    statements = data.poster_statements(lang)
+    if statements:
+        # Poster statements summed over their photos: votes per zone and % of the statement.
+        sheet = wb.create_sheet(i18n.t("store.export.sheet_posters", lang)[:31])
+        for row in posters.table_rows(statements, lang or i18n.current_language()):
+            sheet.append(row)
     wb.save(path)
 
 
@@ -207,6 +225,31 @@ def _number_if_whole(value: str | float | int) -> str | float | int:
 
 
 def to_json(data: ExportData) -> dict[str, Any]:
+    out = _json_body(data)
+    statements = data.poster_statements()
+    if statements:
+        out["posters"] = [
+            {
+                "statement": p.question,
+                "text": p.statement,
+                "pages": p.pages,
+                "unresolved": p.unresolved,
+                "zones": [
+                    {
+                        "field": z.field_id,
+                        "role": z.role,
+                        "votes": z.votes,
+                        "percent": round(pct, 1),
+                    }
+                    for z, pct in zip(p.zones, p.percentages, strict=True)
+                ],
+            }
+            for p in statements
+        ]
+    return out
+
+
+def _json_body(data: ExportData) -> dict[str, Any]:
     return {
         "schema": JSON_SCHEMA,
         "fields": [{"id": c.field_id, "form": c.form_id, "label": c.label} for c in data.columns],

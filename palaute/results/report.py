@@ -45,6 +45,7 @@ from forms import fonts
 from palaute.i18n import t
 from palaute.results import charts, stats, text
 from palaute.results.data import SurveyData
+from palaute.results.posters import PosterStats
 
 log = logging.getLogger(__name__)
 
@@ -297,6 +298,32 @@ class _Builder:
             KeepTogether([_p(f"{number}. {ln.label}", s.h1), chart, _p(summary, s.body)]),
         ]
 
+    def poster_section(self, number: int, p: PosterStats) -> list[Flowable]:
+        s = self.s
+        if not p.pages:
+            heading = _p(f"{number}. {p.statement}", s.h1)
+            return [KeepTogether([heading, _p(self.tr("results.poster_not_counted"), s.note)])]
+        body: list[list[Any]] = [
+            [
+                self.tr("results.table_zone"),
+                self.tr("results.table_votes"),
+                self.tr("results.table_percent"),
+            ]
+        ]
+        for zone, pct in zip(p.zones, p.percentages, strict=True):
+            body.append([_p(zone.label, s.cell), str(zone.votes), text.percent(pct, self.lang)])
+        parts: list[Flowable] = [
+            _p(f"{number}. {p.statement}", s.h1),
+            _chart_image(charts.poster_chart(p, self.lang)),
+            Spacer(1, 2 * mm),
+            _table(body, [90 * mm, 25 * mm, 25 * mm]),
+            Spacer(1, 1.5 * mm),
+            _p(self.tr("results.poster_votes", votes=p.total, pages=p.pages), s.note),
+        ]
+        if p.unresolved:
+            parts.append(_p(self.tr("results.poster_unresolved", count=p.unresolved), s.note))
+        return [CondPageBreak(70 * mm), KeepTogether(parts)]
+
     def word_task_section(self, number: int, w: stats.WordTask) -> list[Flowable]:
         s = self.s
         heading = _p(f"{number}. {self.tr('results.word_task_heading')}", s.h1)
@@ -466,6 +493,8 @@ class _Builder:
                 story += self.choice_section(number, sec.choice)
             elif sec.line is not None:
                 story += self.line_section(number, sec.line)
+            elif sec.poster is not None:
+                story += self.poster_section(number, sec.poster)
             for i, ts in enumerate(sec.texts):
                 standalone = (
                     number if (i == 0 and ts.parent is None and not _has_main(sec)) else None
@@ -484,7 +513,9 @@ class _Builder:
 
 
 def _has_main(sec: stats.Section) -> bool:
-    return bool(sec.likert) or sec.choice is not None or sec.line is not None
+    return (
+        bool(sec.likert) or sec.choice is not None or sec.line is not None or sec.poster is not None
+    )
 
 
 def _month_label(key: str) -> str:

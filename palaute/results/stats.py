@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from forms.template import Field, Option
 from palaute.results.data import Response, SurveyData
+from palaute.results.posters import PosterStats, poster_stats
 from scanner.results import NEEDS_REVIEW_STATUSES, Value
 
 DEFAULT_MIN_GROUP = 5
@@ -216,6 +217,7 @@ class Section:
     choice: ChoiceStats | None = None
     line: LineStats | None = None
     texts: tuple[TextStats, ...] = ()
+    poster: PosterStats | None = None  # a poster statement's votes per zone
 
 
 @dataclass(frozen=True)
@@ -402,13 +404,15 @@ def summarise(data: SurveyData) -> Summary:
         terms = [f for f in data.fields() if f.kind == "single"]
         words = word_task(responses, terms)
     for f in data.fields():
-        if f.kind == "zone" or (words is not None and f.kind == "single"):
-            continue  # poster zones are counted from stickers; word-task terms are summarised together
+        if words is not None and f.kind == "single":
+            continue  # word-task terms are summarised together
         if f.question not in parts:
             order.append(f.question)
-            parts[f.question] = {"likert": [], "choice": [], "line": [], "texts": []}
+            parts[f.question] = {"likert": [], "choice": [], "line": [], "texts": [], "zone": []}
         part = parts[f.question]
-        if f.kind == "likert":
+        if f.kind == "zone":
+            part["zone"].append(f)  # a poster statement's zones are summarised together
+        elif f.kind == "likert":
             part["likert"].append(likert_stats(responses, f))
         elif f.kind in ("single", "multiple"):
             part["choice"].append(choice_stats(responses, f))
@@ -426,6 +430,9 @@ def summarise(data: SurveyData) -> Summary:
                 choice=part["choice"][0] if part["choice"] else None,
                 line=part["line"][0] if part["line"] else None,
                 texts=tuple(part["texts"]),
+                poster=(
+                    poster_stats(responses, part["zone"], data.language) if part["zone"] else None
+                ),
             )
         )
     return Summary(len(responses), tuple(sections), responses_per_week(responses), words)

@@ -288,9 +288,11 @@ def create_app(
         try:
             value, status = queue.decide(action, values, field, tfield)
         except queue.BadDecision as exc:
-            if tfield is not None and tfield.kind == "line" and action == "choose":
-                # a mistyped position: show the line again with a word, not an error page
-                request.session["flash"] = "review.line_bad_value"
+            if tfield is not None and tfield.kind in ("line", "zone") and action == "choose":
+                # a mistyped position or count: show the field again with a word, not an error
+                request.session["flash"] = (
+                    "review.line_bad_value" if tfield.kind == "line" else "review.zone_bad_value"
+                )
                 return redirect(f"/flags/{pk}")
             raise HTTPException(status_code=400, detail="bad decision") from exc
         user = auth.current_user(request)

@@ -17,6 +17,7 @@ from scanner.results import FieldStatus, Value
 YES_VALUES = frozenset({"yes", "kylla", "kyllä", "ja"})
 NO_VALUES = frozenset({"no", "ei", "nej"})
 ACTIONS = frozenset({"choose", "accept", "empty"})
+MAX_ZONE_COUNT = 999  # a clerk's count of stickers and tally marks in one poster zone
 
 
 class BadDecision(ValueError):
@@ -125,6 +126,8 @@ def decide(
     if action == "accept":
         return accepted(field, template_field)
     if action == "empty":
+        if kind == "zone":
+            return 0, FieldStatus.EMPTY  # no stickers and no tally marks: a count of nought
         return None, FieldStatus.BLANK if kind == "text" else FieldStatus.EMPTY
     if template_field is None:
         raise BadDecision("unknown form version")
@@ -132,6 +135,8 @@ def decide(
         if list(values) != ["written"]:
             raise BadDecision("text fields are written or blank")
         return None, FieldStatus.WRITTEN
+    if kind == "zone":
+        return zone_count(values)
     if kind == "line":
         if len(values) != 1:
             raise BadDecision("one number expected")
@@ -151,3 +156,13 @@ def decide(
     if len(values) != 1:
         raise BadDecision("one option expected")
     return values[0], FieldStatus.OK
+
+
+def zone_count(values: Sequence[str]) -> tuple[Value, FieldStatus]:
+    """A poster zone's votes as a clerk typed them: a whole number 0..MAX_ZONE_COUNT."""
+    if len(values) != 1 or not values[0].strip().isdigit():
+        raise BadDecision("one whole number expected")
+    count = int(values[0].strip())
+    if count > MAX_ZONE_COUNT:
+        raise BadDecision(values[0])
+    return count, FieldStatus.OK if count else FieldStatus.EMPTY

@@ -44,7 +44,8 @@ def resolve(images_dir: Path, relative: str | None) -> Path:
 def _load(path: Path, mtime_ns: int) -> Image.Image:
     with Image.open(path) as im:
         im.load()
-        return im.convert("L")
+        # Colour page images (sticker posters) stay in colour: the clerk tells stickers apart.
+        return im.convert("RGB") if im.mode in ("RGB", "RGBA", "P", "YCbCr") else im.convert("L")
 
 
 def load(path: Path) -> Image.Image:

@@ -15,6 +15,8 @@ from __future__ import annotations
 from forms.template import Template
 
 CARDS_KIND = "cards"
+# Kinds whose pages each stand alone (a card, a poster page): a respondent is never missing pages.
+SINGLE_PAGE_KINDS = frozenset({CARDS_KIND, "traffic_light", "plus_minus"})
 READ_BY_SCAN = ""  # the usual case: nothing to add
 READ_CARDS = "store.forms.read_cards"
 READ_STICKERS = "store.forms.read_stickers"

@@ -21,7 +21,7 @@ import numpy as np
 from forms.template import Template, TemplateError
 from palaute.errors import InputError, StoreError
 from palaute.store import migrations, regroup
-from palaute.store.reading import CARDS_KIND
+from palaute.store.reading import CARDS_KIND, SINGLE_PAGE_KINDS
 from palaute.store.records import (
     ChangeRow,
     FieldRow,
@@ -428,9 +428,14 @@ class Survey:
         grouped by order, its first page).  Respondents a clerk split or merged keep their pages
         (see :mod:`palaute.store.regroup`).  Moving an already grouped page is logged.
         """
+        # Cards and posters are complete page by page: no missing pages are listed for them.
         counts = {
             r["version"]: r["page_count"]
-            for r in self.conn.execute("SELECT version, page_count FROM templates")
+            for r in self.conn.execute(
+                "SELECT t.version, t.page_count, f.kind FROM templates t"
+                " JOIN forms f ON f.form_id = t.form_id"
+            )
+            if r["kind"] not in SINGLE_PAGE_KINDS
         }
         with self.transaction() as c:
             slots = regroup.load_slots(c)

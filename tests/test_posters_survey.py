@@ -1,0 +1,202 @@
+"""Posters end to end: generated photos and colour scans (samples.poster_samples) are counted
+into a real survey (``palaute stickers --survey``, ``palaute scan``), corrected at the desk and
+shown in the report and the exports."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from starlette.testclient import TestClient
+
+from palaute.cli import main
+from palaute.review import create_app, queue
+from palaute.review.queue import BadDecision
+from palaute.store import Survey, accounts
+from samples.poster_samples import PosterBatch, score, write_posters
+
+from .conftest import LAYOUTS
+from .review_survey import PASSWORD, USER
+from .test_review_app import Clock, login
+
+
+@dataclasses.dataclass(frozen=True)
+class Counted:
+    survey: Path
+    truth: dict[str, PosterBatch]  # mode -> truth
+    files: dict[str, Path]  # generated file name -> path
+
+
+def _stored(survey: Path) -> dict[tuple[str, str], tuple[int | None, bool]]:
+    """(file name, field id) -> (votes, flagged) as stored."""
+    conn = sqlite3.connect(survey)
+    try:
+        rows = conn.execute(
+            "SELECT s.path, f.field_id, f.value, f.needs_review FROM fields f"
+            " JOIN pages p ON p.id = f.page_id JOIN scan_files s ON s.id = p.file_id"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {
+        (Path(path).name, fid): (None if value is None else json.loads(value), bool(flag))
+        for path, fid, value, flag in rows
+    }
+
+
+@pytest.fixture(scope="module")
+def traffic_light(tmp_path_factory: pytest.TempPathFactory) -> Counted:
+    directory = tmp_path_factory.mktemp("posters_survey")
+    pdf, survey = directory / "liikennevalo.pdf", directory / "survey.sqlite"
+    assert main(["print", str(LAYOUTS / "liikennevaloaanestys.yaml"), "-o", str(pdf)]) == 0
+    photos = write_posters(pdf, directory / "photos", 5, seed=7, mode="photo")
+    scans = write_posters(pdf, directory / "scans", 3, seed=8, mode="scan")
+    files = {p.file: directory / "photos" / p.file for p in photos.posters}
+    files |= {p.file: directory / "scans" / p.file for p in scans.posters}
+    argv = ["--lang", "fi", "stickers", str(pdf), *(str(files[p.file]) for p in photos.posters)]
+    assert main([*argv, "--survey", str(survey)]) == 0
+    scan = ["scan", *(str(files[p.file]) for p in scans.posters), "--survey", str(survey)]
+    assert main([*scan, "--jobs", "1"]) == 0
+    return Counted(survey, {"photo": photos, "scan": scans}, files)
+
+
+@pytest.mark.parametrize("mode", ["photo", "scan"])
+def test_counts_are_right_or_flagged(traffic_light: Counted, mode: str) -> None:
+    truth = traffic_light.truth[mode]
+    stored = _stored(traffic_light.survey)
+    result = score(truth, stored)
+    assert result.zones == 3 * len(truth.posters)
+    assert result.wrong == 0, result  # never a confident wrong count
+    assert result.exact >= result.zones // 2, result
+    # every zone with nothing hard in it is counted exactly, or at worst flagged
+    for poster in truth.posters:
+        for zone in poster.zones:
+            votes, flagged = stored[(poster.file, zone.field_id)]
+            assert flagged or votes == zone.votes, (poster.file, zone)
+
+
+def test_a_photo_counted_again_changes_nothing(
+    traffic_light: Counted, capsys: pytest.CaptureFixture[str]
+) -> None:
+    survey = traffic_light.survey
+    with Survey.open(survey, create=False) as opened:
+        before = (opened.counts(), len(opened.change_log()))
+    pdf = survey.parent / "liikennevalo.pdf"
+    photo = traffic_light.files[traffic_light.truth["photo"].posters[0].file]
+    scan = traffic_light.files[traffic_light.truth["scan"].posters[0].file]
+    capsys.readouterr()
+    assert main(["--lang", "en", "stickers", str(pdf), str(photo), "--survey", str(survey)]) == 0
+    assert "already counted" in capsys.readouterr().out
+    assert main(["scan", str(scan), "--survey", str(survey), "--jobs", "1"]) == 0
+    with Survey.open(survey, create=False) as opened:
+        assert (opened.counts(), len(opened.change_log())) == before
+
+
+def test_scores_keep_the_breakdown(traffic_light: Counted) -> None:
+    conn = sqlite3.connect(traffic_light.survey)
+    try:
+        rows = conn.execute(
+            "SELECT value, scores FROM fields WHERE status IN ('ok', 'empty')"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert rows
+    for value, scores in rows:
+        breakdown = json.loads(scores)
+        assert set(breakdown) == {"green", "yellow", "red", "blue", "tally"}
+        assert json.loads(value) == sum(breakdown.values())
+
+
+def test_report_and_export_show_votes_per_zone(traffic_light: Counted, tmp_path: Path) -> None:
+    survey = traffic_light.survey
+    out = tmp_path / "export.json"
+    assert main(["export", "--survey", str(survey), "--format", "json", "-o", str(out)]) == 0
+    posters = json.loads(out.read_text("utf-8"))["posters"]
+    stored = _stored(survey)
+    for statement in posters:
+        roles = [z["role"] for z in statement["zones"]]
+        assert roles == ["agree", "unsure", "disagree"]
+        for zone in statement["zones"]:
+            expected = sum(
+                v or 0
+                for (_, fid), (v, flag) in stored.items()
+                if fid == zone["field"] and not flag
+            )
+            assert zone["votes"] == expected
+        total = sum(z["votes"] for z in statement["zones"])
+        if total:
+            assert sum(z["percent"] for z in statement["zones"]) == pytest.approx(100, abs=0.2)
+    xlsx = tmp_path / "export.xlsx"
+    argv = ["export", "--survey", str(survey), "--format", "xlsx", "-o", str(xlsx)]
+    assert main(["--lang", "sv", *argv]) == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(xlsx)["Affischer"]
+    values = list(sheet.values)
+    assert values[0][:3] == ("Påstående", "Svar", "Klistermärken och streck")
+    assert {row[1] for row in values[1:]} == {
+        "grön – håller med",
+        "gul – kan inte säga",
+        "röd – håller inte med",
+    }
+    report = tmp_path / "report.pdf"
+    assert main(["--lang", "en", "report", "--survey", str(survey), "-o", str(report)]) == 0
+    doc = pdfium.PdfDocument(str(report))
+    try:
+        text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
+    assert "vihreä – samaa mieltä" in text  # the form is Finnish: so is its report
+    assert "Tarroja ja viivoja yhteensä" in text
+
+
+def test_the_clerk_types_a_count(traffic_light: Counted, tmp_path: Path, cheap_argon2) -> None:
+    import shutil
+
+    survey = tmp_path / "survey.sqlite"
+    shutil.copy2(traffic_light.survey, survey)
+    images = traffic_light.survey.with_name("survey.images")
+    shutil.copytree(images, survey.with_name("survey.images"))
+    with Survey.open(survey, create=False) as opened:
+        accounts.add_user(opened, USER, PASSWORD)
+        flagged = [f for f in opened.flagged_fields() if "_" in f.field_id]
+    assert flagged, "hard posters leave counts for the clerk"
+    app = create_app(survey, secret="test secret", session_minutes=30, clock=Clock())
+    client = TestClient(app, follow_redirects=False)
+    token = login(client)
+    pk = flagged[0].id
+    page = client.get(f"/flags/{pk}").text
+    assert 'id="zone-count"' in page and "data-line" in page
+    bad = {"csrf": token, "revision": str(flagged[0].revision), "action": "choose", "value": "x"}
+    assert client.post(f"/flags/{pk}", data=bad).headers["location"] == f"/flags/{pk}"
+    good = dict(bad, value="4")
+    assert client.post(f"/flags/{pk}", data=good).headers["location"] == "/flags"
+    with Survey.open(survey, create=False) as opened:
+        field = opened.field(pk)
+    assert (field.value, field.status, field.needs_review) == (4, "ok", False)
+
+
+def test_zone_decisions() -> None:
+    assert queue.zone_count(["7"]) == (7, "ok")
+    assert queue.zone_count([" 0 "]) == (0, "empty")
+    for bad in (["-1"], ["2.5"], ["1000"], ["1", "2"], [""]):
+        with pytest.raises(BadDecision):
+            queue.zone_count(bad)
+
+
+def test_plus_minus_photos(tmp_path: Path) -> None:
+    pdf, survey = tmp_path / "plusmiinus.pdf", tmp_path / "survey.sqlite"
+    assert main(["print", str(LAYOUTS / "plussat_ja_miinukset.yaml"), "-o", str(pdf)]) == 0
+    truth = write_posters(pdf, tmp_path / "photos", 4, seed=5, mode="photo")
+    photos = [str(tmp_path / "photos" / p.file) for p in truth.posters]
+    assert main(["stickers", str(pdf), *photos, "--survey", str(survey)]) == 0
+    result = score(truth, _stored(survey))
+    assert result.zones == 8 and result.wrong == 0, result
+    assert sum(z.tally for p in truth.posters for z in p.zones) > 0  # tally marks were drawn
+    out = tmp_path / "export.json"
+    assert main(["export", "--survey", str(survey), "--format", "json", "-o", str(out)]) == 0
+    (statement,) = json.loads(out.read_text("utf-8"))["posters"]
+    assert [z["role"] for z in statement["zones"]] == ["plus", "minus"]
