@@ -40,13 +40,22 @@ class PageReference:
 
 
 class TemplateSet(Mapping[str, Template]):
-    """A mapping version → Template, plus blank reference images for every (version, page)."""
+    """A mapping version → Template, plus blank reference images for every (version, page).
+
+    The blank pages are kept PNG-compressed (a printed page compresses to a few dozen kB) and
+    prepared into a ``PageReference`` when first asked for: the batch's parent process, which
+    only hands the set to its reader processes, never holds the large images, and sending the
+    set to a reader process costs little."""
 
     def __init__(self, config: ReaderConfig = DEFAULT) -> None:
         self.config = config
         self.dpi = float(config.normalised_dpi)
         self._templates: dict[str, Template] = {}
+        self._blanks: dict[tuple[str, int], bytes] = {}  # PNG, already at the page size
         self._references: dict[tuple[str, int], PageReference] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_references": {}}  # prepared again where they are needed
 
     # -- Mapping ------------------------------------------------------------------------------
     def __getitem__(self, version: str) -> Template:
@@ -70,11 +79,18 @@ class TemplateSet(Mapping[str, Template]):
             raise TemplateError(f"no blank reference for pages {missing} of {template.form_id}")
         size = self.page_size_px(template)
         for number, image in references.items():
-            self._references[(template.version, number)] = self._prepare(image, size)
+            key = (template.version, number)
+            self._blanks[key] = _png(_page_sized(image, size))
+            self._references.pop(key, None)
         self._templates[template.version] = template
 
     def reference(self, version: str, page: int) -> PageReference:
-        return self._references[(version, page)]
+        key = (version, page)
+        found = self._references.get(key)
+        if found is None:
+            blank = cv2.imdecode(np.frombuffer(self._blanks[key], np.uint8), cv2.IMREAD_UNCHANGED)
+            found = self._references[key] = self._prepare(np.asarray(blank, np.uint8))
+        return found
 
     def pages(self) -> Iterator[tuple[Template, int]]:
         """Every known (template, page number)."""
@@ -117,12 +133,7 @@ class TemplateSet(Mapping[str, Template]):
         return template
 
     # -- internals ---------------------------------------------------------------------------
-    def _prepare(self, image: np.ndarray, size: tuple[int, int]) -> PageReference:
-        if image.ndim == 3:
-            image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        image = image.astype(np.uint8, copy=False)
-        if (image.shape[1], image.shape[0]) != size:
-            image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    def _prepare(self, image: np.ndarray) -> PageReference:
         radius = max(1, round(self.config.reference_dilate_mm * self.dpi / _MM_PER_INCH))
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
         ink = cv2.dilate(
@@ -134,6 +145,23 @@ class TemplateSet(Mapping[str, Template]):
         return PageReference(
             image=image, ink=ink, thumbnail=thumbnail(image, self.dpi, self.config.layout_dpi)
         )
+
+
+def _page_sized(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A blank page as greyscale uint8 of ``size`` (width, height)."""
+    if image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    image = image.astype(np.uint8, copy=False)
+    if (image.shape[1], image.shape[0]) != size:
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return image
+
+
+def _png(image: np.ndarray) -> bytes:
+    ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise ValueError("could not compress a blank page")
+    return data.tobytes()
 
 
 def thumbnail(page: np.ndarray, dpi: float, thumb_dpi: float) -> np.ndarray:

@@ -128,10 +128,12 @@ def test_an_unforeseen_ingest_failure_rejects_only_that_file(
     files = scan_files([tmp_path / "scans"])
     real = batch_module.iter_pages
 
-    def flaky(path: Path, skip: frozenset[int] = frozenset()) -> Iterator[SourcePage]:
+    def flaky(
+        path: Path, skip: frozenset[int] = frozenset(), **options: bool
+    ) -> Iterator[SourcePage]:
         if path.suffix == ".tif":
             raise RuntimeError("a decoder bug")
-        return real(path, skip)
+        return real(path, skip, **options)
 
     monkeypatch.setattr(batch_module, "iter_pages", flaky)
     report = run_batch(files, survey, survey.templates(), reader=fake_read)
