@@ -313,6 +313,17 @@ def _pages_or_zero(path: Path) -> int:
         return 0
 
 
+def _read_page(
+    image: np.ndarray, dpi: float, templates: Any, *config: Any
+) -> tuple[PageResult, np.ndarray | None]:
+    """``scanner.read_page.read_page``, imported where pages are read: the batch's parent
+    process, which only sends the reader to its reader processes, need not load OpenCV, zbar
+    and the reader's modules."""
+    from scanner.read_page import read_page
+
+    return read_page(image, dpi, templates, *config)
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -335,9 +346,7 @@ def run_batch(
     workers).  ``progress`` is called with a number of pages done (stored or skipped).
     """
     if reader is None:
-        from scanner.read_page import read_page
-
-        reader = read_page
+        reader = _read_page
     return _Batch(files, sink, templates, jobs, reader, config, lookahead, progress).run()
 
 

@@ -15,7 +15,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from forms.template import ATTACHMENT_NAME, Template, TemplateError, read_template_from_pdf
@@ -88,6 +87,8 @@ class TemplateSet(Mapping[str, Template]):
         key = (version, page)
         found = self._references.get(key)
         if found is None:
+            import cv2
+
             blank = cv2.imdecode(np.frombuffer(self._blanks[key], np.uint8), cv2.IMREAD_UNCHANGED)
             found = self._references[key] = self._prepare(np.asarray(blank, np.uint8))
         return found
@@ -134,6 +135,8 @@ class TemplateSet(Mapping[str, Template]):
 
     # -- internals ---------------------------------------------------------------------------
     def _prepare(self, image: np.ndarray) -> PageReference:
+        import cv2
+
         radius = max(1, round(self.config.reference_dilate_mm * self.dpi / _MM_PER_INCH))
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
         ink = cv2.dilate(
@@ -150,22 +153,32 @@ class TemplateSet(Mapping[str, Template]):
 def _page_sized(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """A blank page as greyscale uint8 of ``size`` (width, height)."""
     if image.ndim == 3:
+        import cv2
+
         image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     image = image.astype(np.uint8, copy=False)
     if (image.shape[1], image.shape[0]) != size:
+        import cv2
+
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     return image
 
 
 def _png(image: np.ndarray) -> bytes:
-    ok, data = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, 1])
-    if not ok:
-        raise ValueError("could not compress a blank page")
-    return data.tobytes()
+    """``image`` as PNG (with Pillow: the batch's parent process need not load OpenCV)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(image)).save(buffer, "PNG", compress_level=1)
+    return buffer.getvalue()
 
 
 def thumbnail(page: np.ndarray, dpi: float, thumb_dpi: float) -> np.ndarray:
     """A small zero-mean, unit-norm darkness image of a page, for layout comparison."""
+    import cv2
+
     scale = thumb_dpi / dpi
     small = cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     dark = 255.0 - small.astype(np.float32)
