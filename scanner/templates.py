@@ -41,16 +41,16 @@ class PageReference:
 class TemplateSet(Mapping[str, Template]):
     """A mapping version → Template, plus blank reference images for every (version, page).
 
-    The blank pages are kept PNG-compressed (a printed page compresses to a few dozen kB) and
-    prepared into a ``PageReference`` when first asked for: the batch's parent process, which
-    only hands the set to its reader processes, never holds the large images, and sending the
-    set to a reader process costs little."""
+    The blank pages are kept as they are and prepared into a ``PageReference`` (printed ink,
+    thumbnail) when first asked for, in the process that reads pages: the batch's parent
+    process, which only hands the set to its reader processes, holds and sends just the
+    blank images."""
 
     def __init__(self, config: ReaderConfig = DEFAULT) -> None:
         self.config = config
         self.dpi = float(config.normalised_dpi)
         self._templates: dict[str, Template] = {}
-        self._blanks: dict[tuple[str, int], bytes] = {}  # PNG, already at the page size
+        self._blanks: dict[tuple[str, int], np.ndarray] = {}  # greyscale, at the page size
         self._references: dict[tuple[str, int], PageReference] = {}
 
     def __getstate__(self) -> dict[str, object]:
@@ -79,7 +79,7 @@ class TemplateSet(Mapping[str, Template]):
         size = self.page_size_px(template)
         for number, image in references.items():
             key = (template.version, number)
-            self._blanks[key] = _png(_page_sized(image, size))
+            self._blanks[key] = _page_sized(image, size)
             self._references.pop(key, None)
         self._templates[template.version] = template
 
@@ -87,10 +87,7 @@ class TemplateSet(Mapping[str, Template]):
         key = (version, page)
         found = self._references.get(key)
         if found is None:
-            import cv2
-
-            blank = cv2.imdecode(np.frombuffer(self._blanks[key], np.uint8), cv2.IMREAD_UNCHANGED)
-            found = self._references[key] = self._prepare(np.asarray(blank, np.uint8))
+            found = self._references[key] = self._prepare(self._blanks[key])
         return found
 
     def pages(self) -> Iterator[tuple[Template, int]]:
@@ -162,17 +159,6 @@ def _page_sized(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     return image
-
-
-def _png(image: np.ndarray) -> bytes:
-    """``image`` as PNG (with Pillow: the batch's parent process need not load OpenCV)."""
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(image)).save(buffer, "PNG", compress_level=1)
-    return buffer.getvalue()
 
 
 def thumbnail(page: np.ndarray, dpi: float, thumb_dpi: float) -> np.ndarray:
