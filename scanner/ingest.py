@@ -427,14 +427,25 @@ def _jpeg_refused(xobj: Any) -> bool:
 
 
 def _decode_file(encoded: Encoded) -> np.ndarray | None:
-    """Decode an ``Encoded`` page image to upright greyscale; None when it cannot be."""
-    try:
-        with Image.open(io.BytesIO(encoded.data)) as im:
-            im.draft("L", im.size)
-            grey = to_grey(im)
-    except (OSError, ValueError, SyntaxError, TypeError, Image.DecompressionBombError) as exc:
-        log.info("embedded image could not be decoded: %s", exc)
-        return None
+    """Decode an ``Encoded`` page image to upright greyscale; None when it cannot be.
+
+    JPEG is decoded by OpenCV straight into an array (the same pixels as Pillow's, without
+    Pillow's copy out of its own image memory); anything else, or a JPEG OpenCV refuses, by
+    Pillow as ``_decode_embedded`` does."""
+    grey: np.ndarray | None = None
+    if encoded.data[:3] == b"\xff\xd8\xff":
+        import cv2
+
+        flags = cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION
+        grey = cv2.imdecode(np.frombuffer(encoded.data, np.uint8), flags)
+    if grey is None:
+        try:
+            with Image.open(io.BytesIO(encoded.data)) as im:
+                im.draft("L", im.size)
+                grey = to_grey(im)
+        except (OSError, ValueError, SyntaxError, TypeError, Image.DecompressionBombError) as exc:
+            log.info("embedded image could not be decoded: %s", exc)
+            return None
     if grey.shape != (encoded.height, encoded.width):
         return None
     if encoded.rotate:
