@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,8 @@ class PageReference:
     image: np.ndarray  # greyscale uint8, template coordinates
     ink: np.ndarray  # uint8 0/255: printed ink, widened to absorb small misregistration
     thumbnail: np.ndarray  # float32, zero-mean unit-norm, for identifying a page by its layout
+    # What readers derive from the blank page alone, kept for the next page (scanner.ink).
+    derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 class TemplateSet(Mapping[str, Template]):
