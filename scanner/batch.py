@@ -29,7 +29,7 @@ import numpy as np
 
 from forms.template import Template
 from palaute.errors import InputError, PalauteError
-from scanner.ingest import SourcePage, file_sha256, iter_pages, page_count
+from scanner.ingest import Encoded, SourcePage, decode, file_sha256, iter_pages, page_count
 from scanner.page_images import write_image
 from scanner.results import PageResult, PageStatus
 
@@ -113,10 +113,18 @@ class _Task:
     file_id: int
     source: str
     index: int
-    image: np.ndarray
+    image: np.ndarray | None  # None: the page is still ``encoded``, the worker decodes it
     dpi: float
     method: str  # how ingest obtained the image (SourcePage.method)
     image_target: str  # where the worker writes the page image
+    encoded: Encoded | None = None
+
+    @property
+    def size(self) -> int:
+        """Bytes this task holds (and sends to a reader process)."""
+        if self.image is not None:
+            return int(self.image.nbytes)
+        return len(self.encoded.data) if self.encoded is not None else 0
 
 
 class ImageKind:
@@ -129,7 +137,17 @@ class ImageKind:
 
 SCAN_IMAGE_DPI = 150
 _KEEP_SCAN_FOR = frozenset({PageStatus.UNIDENTIFIED, PageStatus.REJECTED, PageStatus.FLAGGED})
-Outcome = tuple[PageResult, str | None]  # the result and the ImageKind of its stored image
+# Pages decoded by the parent (TIFF, PNG, JPEG files, rendered PDF pages) are sent whole: at most
+# this many bytes of them wait for a reader process, besides the pages being read.
+LOOKAHEAD_BYTES = 48_000_000
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: PageResult
+    image_kind: str | None  # ImageKind of its stored image
+    dpi: float  # of the page as decoded
+    method: str  # how the page image was obtained (SourcePage.method)
 
 
 class _Reading:
@@ -141,12 +159,36 @@ class _Reading:
         self.config = config
 
     def __call__(self, task: _Task) -> Outcome:
+        image, dpi, method = task.image, task.dpi, task.method
+        if image is None:
+            page = SourcePage(
+                Path(task.source), task.index, None, dpi, method, encoded=task.encoded
+            )
+            try:
+                page = decode(page)
+            except Exception as exc:  # a decoder bug must not stop the batch
+                log.exception("decoding %s page %d failed", task.source, task.index + 1)
+                page = dataclasses.replace(
+                    page,
+                    error="scanner.input.unexpected",
+                    error_params={"file": task.source, "error": f"{type(exc).__name__}: {exc}"},
+                )
+            if not page.ok or page.image is None:
+                refused = PageResult(
+                    source_file=task.source,
+                    index=task.index,
+                    status=PageStatus.REJECTED,
+                    reason=page.error or "scanner.input.page_unreadable",
+                    reason_params=dict(page.error_params),
+                )
+                return Outcome(refused, None, task.dpi, "")
+            image, dpi, method = page.image, page.dpi, page.method
         normalised: np.ndarray | None = None
         try:
             if self.config is None:  # the reader's own defaults
-                result, normalised = self.reader(task.image, task.dpi, self.templates)
+                result, normalised = self.reader(image, dpi, self.templates)
             else:
-                result, normalised = self.reader(task.image, task.dpi, self.templates, self.config)
+                result, normalised = self.reader(image, dpi, self.templates, self.config)
         except Exception as exc:  # a bug in the reader must not stop the batch
             log.exception("reading %s page %d failed", task.source, task.index + 1)
             result = PageResult(
@@ -162,7 +204,7 @@ class _Reading:
             write_image(target, normalised)
             kind = ImageKind.NORMALISED
         elif result.status in _KEEP_SCAN_FOR:
-            write_image(target, _reduced(task.image, task.dpi))
+            write_image(target, _reduced(image, dpi))
             kind = ImageKind.SCAN
         result = dataclasses.replace(
             result,
@@ -170,7 +212,7 @@ class _Reading:
             index=task.index,
             image_path=str(target) if kind else None,
         )
-        return result, kind
+        return Outcome(result, kind, dpi, method)
 
 
 def _reduced(image: np.ndarray, dpi: float) -> np.ndarray:
@@ -256,7 +298,7 @@ def _guarded(path: Path, action: Callable[[], T]) -> T:
 
 
 def _guarded_pages(path: Path, skip: frozenset[int]) -> Iterator[SourcePage]:
-    pages = _guarded(path, functools.partial(iter_pages, path, skip=skip))
+    pages = _guarded(path, functools.partial(iter_pages, path, skip=skip, defer=True))
     while True:
         page = _guarded(path, functools.partial(next, pages, None))
         if page is None:
@@ -269,6 +311,17 @@ def _pages_or_zero(path: Path) -> int:
         return page_count(path)
     except InputError:
         return 0
+
+
+def _read_page(
+    image: np.ndarray, dpi: float, templates: Any, *config: Any
+) -> tuple[PageResult, np.ndarray | None]:
+    """``scanner.read_page.read_page``, imported where pages are read: the batch's parent
+    process, which only sends the reader to its reader processes, need not load OpenCV, zbar
+    and the reader's modules."""
+    from scanner.read_page import read_page
+
+    return read_page(image, dpi, templates, *config)
 
 
 def default_jobs() -> int:
@@ -293,9 +346,7 @@ def run_batch(
     workers).  ``progress`` is called with a number of pages done (stored or skipped).
     """
     if reader is None:
-        from scanner.read_page import read_page
-
-        reader = read_page
+        reader = _read_page
     return _Batch(files, sink, templates, jobs, reader, config, lookahead, progress).run()
 
 
@@ -327,12 +378,16 @@ class _Batch:
     # -- driving ---------------------------------------------------------------------------
     def run(self) -> BatchReport:
         window: deque[_InFlight] = deque()
+        waiting = 0  # bytes of the pages in the window
         try:
             for state, task in self._tasks():
                 window.append(_InFlight(state, task, self._submit(task), self.executor))
+                waiting += task.size
                 state.pending += 1
-                while len(window) >= self.lookahead:
-                    self._collect(window.popleft())
+                while window and (len(window) >= self.lookahead or waiting > LOOKAHEAD_BYTES):
+                    done = window.popleft()
+                    waiting -= done.task.size
+                    self._collect(done)
             while window:
                 self._collect(window.popleft())
         except KeyboardInterrupt:
@@ -383,7 +438,7 @@ class _Batch:
         state, task, outcome = item.state, item.task, item.outcome
         state.pending -= 1
         try:
-            result, kind = outcome.result() if isinstance(outcome, Future) else outcome
+            done = outcome.result() if isinstance(outcome, Future) else outcome
         except BrokenProcessPool:
             # A worker died (crash, out of memory).  The page is not stored, so the file stays
             # unfinished and a rerun reads it again; a fresh pool serves the rest of the batch.
@@ -397,7 +452,9 @@ class _Batch:
                 self.executor = None
             self._maybe_finish(state)
             return
-        self._store(state, result, dpi=task.dpi, method=task.method, image_kind=kind)
+        self._store(
+            state, done.result, dpi=done.dpi, method=done.method, image_kind=done.image_kind
+        )
         self._maybe_finish(state)
 
     def _store(
@@ -486,7 +543,7 @@ class _Batch:
             self._maybe_finish(state)
 
     def _task(self, state: _FileState, page: SourcePage) -> _Task:
-        assert state.file_id is not None and state.sha256 is not None and page.image is not None
+        assert state.file_id is not None and state.sha256 is not None and page.ok
         target = self.sink.image_file(state.sha256, page.index)
         return _Task(
             state.file_id,
@@ -496,6 +553,7 @@ class _Batch:
             page.dpi,
             page.method,
             str(target),
+            page.encoded,
         )
 
     def _store_refused(self, state: _FileState, page: SourcePage) -> None:

@@ -15,6 +15,7 @@ image, so the batch records the rejection and goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import logging
@@ -59,10 +60,41 @@ class SourcePage:
     dpi_estimated: bool = False  # True when the file gave no usable resolution
     error: str | None = None  # catalogue key when the page was refused
     error_params: dict[str, Any] = field(default_factory=dict)
+    encoded: Encoded | None = None  # the page still compressed (``iter_pages(defer=True)``)
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.image is not None
+        return self.error is None and (self.image is not None or self.encoded is not None)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A PDF page's embedded image as a small self-contained file (JPEG, or CCITT G4 in a TIFF
+    wrapper), not yet decoded: ``decode`` turns it into the page image wherever it is needed
+    (in a reader process, so that only these bytes travel between processes)."""
+
+    data: bytes
+    width: int
+    height: int
+    rotate: int  # the page's /Rotate, degrees clockwise
+
+
+def decode(page: SourcePage) -> SourcePage:
+    """``page`` with its image decoded, when ``iter_pages(defer=True)`` left it encoded.
+
+    Gives the same image as ``iter_pages`` would have; when the embedded image turns out to be
+    undecodable, the page is rendered with pypdfium2 (as ``iter_pages`` does) or refused."""
+    if page.encoded is None or page.image is not None:
+        return page
+    grey = _decode_file(page.encoded)
+    if grey is not None:
+        return dataclasses.replace(page, image=grey, encoded=None)
+    log.info("%s page %d: embedded image not decoded, rendering", page.source, page.index + 1)
+    renderer = _Renderer(page.source)
+    try:
+        return renderer.render(page.index)
+    finally:
+        renderer.close()
 
 
 # -- files -------------------------------------------------------------------------------------
@@ -130,15 +162,19 @@ def page_count(path: Path) -> int:
         return _frame_count(im) or 0
 
 
-def iter_pages(path: Path | str, skip: frozenset[int] = frozenset()) -> Iterator[SourcePage]:
+def iter_pages(
+    path: Path | str, skip: frozenset[int] = frozenset(), *, defer: bool = False
+) -> Iterator[SourcePage]:
     """Yield the pages of one scan file in order, decoding one at a time.
 
     Pages whose index is in ``skip`` are not decoded nor yielded (used to resume a batch).
+    With ``defer``, a PDF page that is a single JPEG or CCITT image is handed out undecoded
+    (``SourcePage.encoded``, no image): ``decode`` finishes it, in whichever process reads it.
     """
     path = Path(path)
     kind = sniff(path)
     if kind == "pdf":
-        yield from _pdf_pages(path, skip)
+        yield from _pdf_pages(path, skip, defer)
     else:
         yield from _image_pages(path, skip)
 
@@ -302,7 +338,7 @@ def _open_pdf(path: Path) -> Any:
     return pdf
 
 
-def _pdf_pages(path: Path, skip: frozenset[int]) -> Iterator[SourcePage]:
+def _pdf_pages(path: Path, skip: frozenset[int], defer: bool) -> Iterator[SourcePage]:
     import pikepdf
 
     with _open_pdf(path) as pdf:
@@ -319,14 +355,16 @@ def _pdf_pages(path: Path, skip: frozenset[int]) -> Iterator[SourcePage]:
                     continue
                 try:
                     page = pdf.pages[index]
-                    yield _pdf_page(path, index, page, renderer)
+                    yield _pdf_page(path, index, page, renderer, defer)
                 except (pikepdf.PdfError, KeyError, ValueError, TypeError, OSError) as exc:
                     yield _refused(path, index, "scanner.input.page_unreadable", error=str(exc))
         finally:
             renderer.close()
 
 
-def _pdf_page(path: Path, index: int, page: Any, renderer: _Renderer) -> SourcePage:
+def _pdf_page(
+    path: Path, index: int, page: Any, renderer: _Renderer, defer: bool = False
+) -> SourcePage:
     single = _single_image(page)
     if single is not None:
         xobj, (width_pt, height_pt) = single
@@ -335,24 +373,84 @@ def _pdf_page(path: Path, index: int, page: Any, renderer: _Renderer) -> SourceP
         if problem is not None:
             return problem
         codec = _codec(xobj)
+        rotate = int(page.obj.get("/Rotate", 0)) % 360
+        dpi_x = width / (width_pt / 72.0)
+        dpi_y = height / (height_pt / 72.0)
+        dpi = _usable_dpi(round((dpi_x + dpi_y) / 2, 1))
+        embedded = SourcePage(
+            path,
+            index,
+            None,
+            dpi if dpi is not None else estimate_dpi(width, height),
+            f"{Method.EMBEDDED}:{codec}",
+            dpi_estimated=dpi is None,
+        )
+        encoded = _encoded(xobj, codec, rotate) if defer else None
+        if encoded is not None:
+            return dataclasses.replace(embedded, encoded=encoded)
         grey = _decode_embedded(xobj, codec)
         if grey is not None and grey.shape == (height, width):
-            rotate = int(page.obj.get("/Rotate", 0)) % 360
             if rotate:
                 grey = np.ascontiguousarray(np.rot90(grey, k=-(rotate // 90)))
-            dpi_x = width / (width_pt / 72.0)
-            dpi_y = height / (height_pt / 72.0)
-            dpi = _usable_dpi(round((dpi_x + dpi_y) / 2, 1))
-            return SourcePage(
-                path,
-                index,
-                grey,
-                dpi if dpi is not None else estimate_dpi(width, height),
-                f"{Method.EMBEDDED}:{codec}",
-                dpi_estimated=dpi is None,
-            )
+            return dataclasses.replace(embedded, image=grey)
         log.info("%s page %d: embedded %s image not decoded, rendering", path, index + 1, codec)
     return renderer.render(index, page)
+
+
+def _encoded(xobj: Any, codec: str, rotate: int) -> Encoded | None:
+    """The embedded image as a file that ``_decode_file`` reads, for JPEG and CCITT images
+    that ``_decode_embedded`` would decode the same way; None for anything else."""
+    import pikepdf
+    from pikepdf import PdfImage
+
+    if codec == "jpeg":
+        if _jpeg_refused(xobj):
+            return None
+        data = xobj.read_raw_bytes()
+    elif codec == "ccitt":
+        buffer = io.BytesIO()
+        try:
+            if PdfImage(xobj).extract_to(stream=buffer) != ".tif":
+                return None
+        except (pikepdf.PdfError, ValueError, NotImplementedError, TypeError, KeyError):
+            return None
+        data = buffer.getvalue()
+    else:
+        return None
+    return Encoded(bytes(data), int(xobj.Width), int(xobj.Height), rotate)
+
+
+def _jpeg_refused(xobj: Any) -> bool:
+    """A JPEG image the plain decoder would get wrong (CMYK, a /Decode array): rendered."""
+    colourspace = str(xobj.get("/ColorSpace", ""))
+    return "CMYK" in colourspace or xobj.get("/Decode") is not None
+
+
+def _decode_file(encoded: Encoded) -> np.ndarray | None:
+    """Decode an ``Encoded`` page image to upright greyscale; None when it cannot be.
+
+    JPEG is decoded by OpenCV straight into an array (the same pixels as Pillow's, without
+    Pillow's copy out of its own image memory); anything else, or a JPEG OpenCV refuses, by
+    Pillow as ``_decode_embedded`` does."""
+    grey: np.ndarray | None = None
+    if encoded.data[:3] == b"\xff\xd8\xff":
+        import cv2
+
+        flags = cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION
+        grey = cv2.imdecode(np.frombuffer(encoded.data, np.uint8), flags)
+    if grey is None:
+        try:
+            with Image.open(io.BytesIO(encoded.data)) as im:
+                im.draft("L", im.size)
+                grey = to_grey(im)
+        except (OSError, ValueError, SyntaxError, TypeError, Image.DecompressionBombError) as exc:
+            log.info("embedded image could not be decoded: %s", exc)
+            return None
+    if grey.shape != (encoded.height, encoded.width):
+        return None
+    if encoded.rotate:
+        grey = np.ascontiguousarray(np.rot90(grey, k=-(encoded.rotate // 90)))
+    return grey
 
 
 def _codec(xobj: Any) -> str:
@@ -417,8 +515,7 @@ def _decode_embedded(xobj: Any, codec: str) -> np.ndarray | None:
 
     try:
         if codec == "jpeg":
-            colourspace = str(xobj.get("/ColorSpace", ""))
-            if "CMYK" in colourspace or xobj.get("/Decode") is not None:
+            if _jpeg_refused(xobj):
                 return None
             with Image.open(io.BytesIO(xobj.read_raw_bytes())) as im:
                 im.draft("L", im.size)
@@ -440,20 +537,29 @@ class _Renderer:
         self.path = path
         self._doc: Any = None
 
-    def render(self, index: int, page: Any) -> SourcePage:
+    def render(self, index: int, page: Any = None) -> SourcePage:
+        """Render page ``index`` (``page``: the same page opened with pikepdf, if at hand)."""
         import pypdfium2 as pdfium
 
-        box = [float(v) for v in page.obj.get("/MediaBox", [0, 0, 0, 0])]
-        width = round(abs(box[2] - box[0]) / 72.0 * RENDER_DPI)
-        height = round(abs(box[3] - box[1]) / 72.0 * RENDER_DPI)
-        problem = _size_problem(self.path, index, width, height)
-        if problem is not None:
-            return problem
+        if page is not None:
+            box = [float(v) for v in page.obj.get("/MediaBox", [0, 0, 0, 0])]
+            width = round(abs(box[2] - box[0]) / 72.0 * RENDER_DPI)
+            height = round(abs(box[3] - box[1]) / 72.0 * RENDER_DPI)
+            problem = _size_problem(self.path, index, width, height)
+            if problem is not None:
+                return problem
         try:
             if self._doc is None:
                 self._doc = pdfium.PdfDocument(os.fspath(self.path))
             pdf_page = self._doc[index]
             try:
+                if page is None:
+                    size = pdf_page.get_size()
+                    width = round(size[0] / 72.0 * RENDER_DPI)
+                    height = round(size[1] / 72.0 * RENDER_DPI)
+                    problem = _size_problem(self.path, index, width, height)
+                    if problem is not None:
+                        return problem
                 bitmap = pdf_page.render(scale=RENDER_DPI / 72.0, grayscale=True)
                 arr = bitmap.to_numpy()
             finally:

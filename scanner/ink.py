@@ -88,17 +88,24 @@ def _crop(image: np.ndarray, x0: int, y0: int, x1: int, y1: int, fill: int) -> n
 
 
 def local_shift(
-    scan: np.ndarray, reference: np.ndarray, search: int, dpi: float, config: ReaderConfig
+    scan: np.ndarray,
+    reference: np.ndarray,
+    search: int,
+    dpi: float,
+    config: ReaderConfig,
+    small_reference: tuple[np.ndarray, float] | None = None,
 ) -> tuple[int, int]:
     """The (dx, dy) in pixels that best aligns ``reference`` within ``scan`` (which is larger by
-    ``search`` pixels on every side), found on copies resampled to ``config.realign_dpi``."""
+    ``search`` pixels on every side), found on copies resampled to ``config.realign_dpi``.
+
+    ``small_reference``: ``_small(reference, dpi, config)`` when already at hand."""
     scale = min(1.0, config.realign_dpi / dpi)
     small_scan = cv2.resize(scan, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    small_ref = cv2.resize(reference, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small_ref, spread = small_reference or _small(reference, dpi, config)
     if (
         small_ref.shape[0] >= small_scan.shape[0]
         or small_ref.shape[1] >= small_scan.shape[1]
-        or float(small_ref.std()) < 1.0
+        or spread < 1.0
     ):
         return 0, 0
     result = cv2.matchTemplate(small_scan, small_ref, cv2.TM_CCOEFF_NORMED)
@@ -112,6 +119,13 @@ def local_shift(
     dx = round((fx - centre_x) / scale)
     dy = round((fy - centre_y) / scale)
     return max(-search, min(search, dx)), max(-search, min(search, dy))
+
+
+def _small(reference: np.ndarray, dpi: float, config: ReaderConfig) -> tuple[np.ndarray, float]:
+    """``reference`` resampled to ``config.realign_dpi``, and its standard deviation."""
+    scale = min(1.0, config.realign_dpi / dpi)
+    small = cv2.resize(reference, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return small, float(small.std())
 
 
 def _subpixel(result: np.ndarray, y: int, x: int, axis: int) -> float:
@@ -155,7 +169,12 @@ def added_ink(
     if realign:
         search = max(1, round(config.realign_search_mm * s))
         wide = _crop(page, x0 - search, y0 - search, x1 + search, y1 + search, 255)
-        shift = local_shift(wide, ref, search, dpi, config)
+        # The blank form's side is the same on every page: resampled once per field.
+        key = ("realign", x0, y0, x1, y1, dpi, config.realign_dpi)
+        small = reference.derived.get(key)
+        if small is None:
+            small = reference.derived[key] = _small(ref, dpi, config)
+        shift = local_shift(wide, ref, search, dpi, config, small)
     dx, dy = shift
     scan = _crop(page, x0 + dx, y0 + dy, x1 + dx, y1 + dy, 255)
     printed = _crop(reference.ink, x0, y0, x1, y1, 255)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import cv2
 import numpy as np
 
 from forms.template import ATTACHMENT_NAME, Template, TemplateError, read_template_from_pdf
@@ -37,16 +37,27 @@ class PageReference:
     image: np.ndarray  # greyscale uint8, template coordinates
     ink: np.ndarray  # uint8 0/255: printed ink, widened to absorb small misregistration
     thumbnail: np.ndarray  # float32, zero-mean unit-norm, for identifying a page by its layout
+    # What readers derive from the blank page alone, kept for the next page (scanner.ink).
+    derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 class TemplateSet(Mapping[str, Template]):
-    """A mapping version → Template, plus blank reference images for every (version, page)."""
+    """A mapping version → Template, plus blank reference images for every (version, page).
+
+    The blank pages are kept as they are and prepared into a ``PageReference`` (printed ink,
+    thumbnail) when first asked for, in the process that reads pages: the batch's parent
+    process, which only hands the set to its reader processes, holds and sends just the
+    blank images."""
 
     def __init__(self, config: ReaderConfig = DEFAULT) -> None:
         self.config = config
         self.dpi = float(config.normalised_dpi)
         self._templates: dict[str, Template] = {}
+        self._blanks: dict[tuple[str, int], np.ndarray] = {}  # greyscale, at the page size
         self._references: dict[tuple[str, int], PageReference] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_references": {}}  # prepared again where they are needed
 
     # -- Mapping ------------------------------------------------------------------------------
     def __getitem__(self, version: str) -> Template:
@@ -70,11 +81,17 @@ class TemplateSet(Mapping[str, Template]):
             raise TemplateError(f"no blank reference for pages {missing} of {template.form_id}")
         size = self.page_size_px(template)
         for number, image in references.items():
-            self._references[(template.version, number)] = self._prepare(image, size)
+            key = (template.version, number)
+            self._blanks[key] = _page_sized(image, size)
+            self._references.pop(key, None)
         self._templates[template.version] = template
 
     def reference(self, version: str, page: int) -> PageReference:
-        return self._references[(version, page)]
+        key = (version, page)
+        found = self._references.get(key)
+        if found is None:
+            found = self._references[key] = self._prepare(self._blanks[key])
+        return found
 
     def pages(self) -> Iterator[tuple[Template, int]]:
         """Every known (template, page number)."""
@@ -117,12 +134,9 @@ class TemplateSet(Mapping[str, Template]):
         return template
 
     # -- internals ---------------------------------------------------------------------------
-    def _prepare(self, image: np.ndarray, size: tuple[int, int]) -> PageReference:
-        if image.ndim == 3:
-            image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        image = image.astype(np.uint8, copy=False)
-        if (image.shape[1], image.shape[0]) != size:
-            image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    def _prepare(self, image: np.ndarray) -> PageReference:
+        import cv2
+
         radius = max(1, round(self.config.reference_dilate_mm * self.dpi / _MM_PER_INCH))
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
         ink = cv2.dilate(
@@ -136,8 +150,24 @@ class TemplateSet(Mapping[str, Template]):
         )
 
 
+def _page_sized(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A blank page as greyscale uint8 of ``size`` (width, height)."""
+    if image.ndim == 3:
+        import cv2
+
+        image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    image = image.astype(np.uint8, copy=False)
+    if (image.shape[1], image.shape[0]) != size:
+        import cv2
+
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return image
+
+
 def thumbnail(page: np.ndarray, dpi: float, thumb_dpi: float) -> np.ndarray:
     """A small zero-mean, unit-norm darkness image of a page, for layout comparison."""
+    import cv2
+
     scale = thumb_dpi / dpi
     small = cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     dark = 255.0 - small.astype(np.float32)

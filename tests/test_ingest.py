@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from palaute.errors import InputError
-from scanner.ingest import estimate_dpi, iter_pages, page_count, scan_files
+from scanner.ingest import decode, estimate_dpi, iter_pages, page_count, scan_files
 from tests import scanfiles as sf
 
 
@@ -56,6 +56,50 @@ def test_undecodable_embedded_image_falls_back_to_rendering(tmp_path: Path) -> N
     pdf = sf.image_pdf(tmp_path / "jbig2.pdf", [sf.page_image(200)], 200, "broken")
     (page,) = iter_pages(pdf)
     assert page.ok and page.method == "rendered" and page.dpi == 200
+
+
+@pytest.mark.parametrize(
+    ("codec", "dpi", "deferred"),
+    [("jpeg", 200, True), ("jpeg-rgb", 300, True), ("g4", 300, True), ("flate", 200, False)],
+)
+def test_deferred_pages_decode_to_the_same_image(
+    tmp_path: Path, codec: str, dpi: int, deferred: bool
+) -> None:
+    """The batch sends a JPEG or G4 page to its reader process still compressed; decoded there,
+    it is the page ``iter_pages`` gives (other kinds are decoded at once)."""
+    images = [sf.page_image(dpi, "1"), sf.page_image(dpi, "2", seed=1)]
+    pdf = sf.image_pdf(tmp_path / f"{codec}.pdf", images, dpi, codec)
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
+        doc.pages[1].obj.Rotate = 270
+        doc.save(pdf)
+    plain = list(iter_pages(pdf))
+    later = list(iter_pages(pdf, defer=True))
+    assert [p.index for p in later] == [0, 1]
+    for now, page in zip(plain, later, strict=True):
+        assert page.ok and (page.image is None) == deferred and (page.encoded is None) != deferred
+        assert (
+            page.encoded is None
+            or len(page.encoded.data) < page.encoded.width * page.encoded.height
+        )
+        done = decode(page)
+        assert done.encoded is None and done.image is not None and now.image is not None
+        assert np.array_equal(done.image, now.image)
+        assert (done.dpi, done.method) == (now.dpi, now.method)
+
+
+def test_a_deferred_page_that_cannot_be_decoded_is_rendered(tmp_path: Path) -> None:
+    pdf = sf.image_pdf(tmp_path / "j.pdf", [sf.page_image(200)], 200, "jpeg")
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
+        (name,) = list(doc.pages[0].Resources.XObject.keys())
+        doc.pages[0].Resources.XObject[name].write(
+            b"\xff\xd8\xff garbage", filter=pikepdf.Name.DCTDecode
+        )
+        doc.save(pdf)
+    (page,) = iter_pages(pdf, defer=True)
+    assert page.encoded is not None and page.image is None
+    done = decode(page)
+    assert done.ok and done.method == "rendered" and done.dpi == 200 and done.image is not None
+    assert done.image.shape == pytest.approx((2339, 1654), abs=2)
 
 
 def test_vector_pdf_is_rendered_at_200_dpi(tmp_path: Path) -> None:

@@ -128,10 +128,12 @@ def test_an_unforeseen_ingest_failure_rejects_only_that_file(
     files = scan_files([tmp_path / "scans"])
     real = batch_module.iter_pages
 
-    def flaky(path: Path, skip: frozenset[int] = frozenset()) -> Iterator[SourcePage]:
+    def flaky(
+        path: Path, skip: frozenset[int] = frozenset(), **options: bool
+    ) -> Iterator[SourcePage]:
         if path.suffix == ".tif":
             raise RuntimeError("a decoder bug")
-        return real(path, skip)
+        return real(path, skip, **options)
 
     monkeypatch.setattr(batch_module, "iter_pages", flaky)
     report = run_batch(files, survey, survey.templates(), reader=fake_read)
@@ -139,6 +141,31 @@ def test_an_unforeseen_ingest_failure_rejects_only_that_file(
     assert rejected.key == "scanner.input.unexpected" and rejected.file.endswith(".tif")
     assert "RuntimeError: a decoder bug" in rejected.params["error"]
     assert report.pages_by_status["read"] == 4  # the PDF was read
+
+
+def test_a_page_whose_embedded_image_is_damaged_is_rendered_by_the_reader_process(
+    tmp_path: Path, survey: Survey
+) -> None:
+    """PDF pages travel to the reader processes still compressed and are decoded there; one
+    that turns out undecodable is rendered there instead, as ingest does in-process."""
+    import pikepdf
+
+    base = sf.page_image(150)
+    pdf = sf.image_pdf(tmp_path / "a.pdf", [coded_page(base, 1, n) for n in (12, 13)], 150)
+    with pikepdf.open(pdf, allow_overwriting_input=True) as doc:
+        (name,) = list(doc.pages[1].Resources.XObject.keys())
+        doc.pages[1].Resources.XObject[name].write(
+            b"\xff\xd8\xff garbage", filter=pikepdf.Name.DCTDecode
+        )
+        doc.save(pdf)
+    report = run_batch([pdf], survey, survey.templates(), jobs=2, reader=fake_read)
+    assert report.pages_stored == 2 and not report.page_rejections
+    pages = sorted(survey.pages(), key=lambda p: p.page_index)
+    assert [(p.ingest_method, p.dpi) for p in pages] == [
+        ("embedded:jpeg", 150.0),
+        ("rendered", 200.0),
+    ]
+    assert pages[0].status == PageStatus.READ
 
 
 def test_a_reader_failure_rejects_only_that_page(tmp_path: Path, survey: Survey) -> None:
