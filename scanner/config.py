@@ -29,6 +29,10 @@ class ReaderConfig:
     blank_texture_dpi: float = 10.0  # ...or, at this resolution, shows no spot darker
     blank_texture_range: float = 40.0  # ...than this many grey levels (speckle, paper texture)
     blank_border_mm: float = 10.0  # the sheet's edges are ignored when judging a blank page
+    blank_paper_level: float = 128.0  # a blank page's paper (its 90th percentile grey level,
+    # pixel by pixel) is at least this light...
+    blank_speckle_fraction: float = 0.4  # ...and at most this share of its pixels is dark (by
+    # blank_ink_drop): bilevel speckle, not noise or a photo, which average to grey when coarse
     layout_dpi: float = 20.0  # resolution of the thumbnails compared to identify by layout
     layout_min_score: float = 0.55  # correlation the best layout match must reach
     layout_min_margin: float = 0.08  # ...and its lead over the next best page
