@@ -236,3 +236,27 @@ def to_bilevel(gray: np.ndarray, method: str, seed: int = 0) -> np.ndarray:
         return gray > level
     _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     return out > 0
+
+
+def bilevel(gray: np.ndarray, record: Record, dpi: int) -> np.ndarray:
+    """A scanner's black-and-white mode as ``record`` (samples.scanner_sim.plan_bilevel) sets it;
+    a bool image, True = white.
+
+    ``adaptive`` is what office scanners' "text" mode does: a pixel is black where it is darker
+    than the paper around it (a Gaussian-weighted mean over ``window_mm``) by more than
+    ``offset`` grey levels (the darkness setting: lower is darker), or darker than ``floor``
+    anyway (solid print stays solid).  A faint pencil stroke whose darkness hovers around the
+    cut comes out as speckle, and so does paper texture on the darkest settings.  ``fixed``
+    thresholds at ``level``, ``otsu`` at Otsu's level of the page (or ``level`` when given, to
+    convert a second image the same way), ``dither`` is error diffusion ("photo" mode)."""
+    method = str(record["method"])
+    if method == "adaptive":
+        sigma = float(record["window_mm"]) * dpi / 25.4 / 2
+        local = cv2.GaussianBlur(gray.astype(np.float32), (0, 0), sigma)
+        black = (gray.astype(np.float32) < local - float(record["offset"])) | (
+            gray < int(record["floor"])
+        )
+        return ~black
+    if method in ("fixed", "otsu") and "level" in record:
+        return gray > int(record["level"])
+    return to_bilevel(gray, method)

@@ -22,6 +22,7 @@ from forms.template import Template
 from palaute.errors import InputError
 from samples import effects, scanner_sim, synthetic, visibility, writers
 from samples.answers import FieldPlan, Persona, plan_answers
+from samples.effects import Record
 from samples.filler import fill_page
 from samples.scanner_sim import PROFILES, Profile
 from samples.source import FormSource, PdfFormSource
@@ -279,16 +280,16 @@ class Batch:
             img = scanner_sim.apply(img, plan, self.dpi)
             truth.rotation = plan.rotation
             quality, bilevel = self._colour_choice(scan_rng)
-            out, level = self._convert(img, bilevel)
+            out = self._convert(img, bilevel)
             colour_recs = scanner_sim.colour_record(self.colour, self.gray_method, bilevel, quality)
-            if blank is not None and fields and self.colour == "bilevel":
+            if blank is not None and fields and bilevel is not None:
                 # the same sheet without ink through the same scanner: what survived the scan?
                 # (only a bilevel threshold erases light ink; grey scans keep it)
                 paper = blank
                 if self.colour != "rgb":
                     blank = effects.to_gray(blank, self.gray_method)
                 blank = scanner_sim.apply(blank, plan, self.dpi)
-                blank_out, _ = self._convert(blank, f"fixed:{level}" if level else bilevel)
+                blank_out = self._convert(blank, bilevel)
                 page = self.template.page(truth.form_page or 0)
                 visibility.settle(page, fields, out, blank_out, matrix, drawn, paper, self.dpi)
             gray = [r for r in colour_recs if r["name"] == "gray"]
@@ -299,34 +300,24 @@ class Batch:
                 out = writers.decode(writers.encode_jpeg(out, self.dpi, quality))
             yield SamplePage(out, truth, fields, quality)
 
-    def _colour_choice(self, rng: np.random.Generator) -> tuple[int | None, str]:
-        """JPEG quality (None for bilevel) and bilevel method ("" unless bilevel) for one page."""
-        quality: int | None = None
-        if self.colour != "bilevel":
-            quality = int(
-                rng.integers(self.profile.jpeg_quality[0], self.profile.jpeg_quality[1] + 1)
-            )
-        bilevel = ""
+    def _colour_choice(self, rng: np.random.Generator) -> tuple[int | None, Record | None]:
+        """JPEG quality (None for bilevel) and the bilevel setting (None unless bilevel)."""
         if self.colour == "bilevel":
-            bilevel = (
-                "dither"
-                if rng.random() < self.profile.dither
-                else str(rng.choice(["otsu", "otsu", "fixed:150"]))
-            )
-        return quality, bilevel
+            return None, scanner_sim.plan_bilevel(rng, self.profile)
+        quality = int(rng.integers(self.profile.jpeg_quality[0], self.profile.jpeg_quality[1] + 1))
+        return quality, None
 
-    def _convert(self, img: np.ndarray, bilevel: str) -> tuple[np.ndarray, int]:
-        """The scanner's colour mode; returns the image and the threshold used by Otsu (or 0)."""
+    def _convert(self, img: np.ndarray, bilevel: Record | None) -> np.ndarray:
+        """The scanner's colour mode.  An Otsu setting gets the level it used written into it,
+        so that a second image (the blank sheet) is converted the same way."""
         out = img
         if self.colour in ("gray", "bilevel"):
             out = effects.to_gray(img, self.gray_method)
-        level = 0
-        if self.colour == "bilevel":
-            if bilevel == "otsu":
-                level = effects.otsu_level(out)
-                return out > level, level
-            out = effects.to_bilevel(out, bilevel)
-        return out, level
+        if self.colour == "bilevel" and bilevel is not None:
+            if bilevel["method"] == "otsu" and "level" not in bilevel:
+                bilevel["level"] = effects.otsu_level(out)
+            out = effects.bilevel(out, bilevel, self.dpi)
+        return out
 
     def ground_truth(self, profile_name: str) -> GroundTruth:
         return GroundTruth(

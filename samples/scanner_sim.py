@@ -309,12 +309,35 @@ def page_transform(
     return t, (w, h)
 
 
-def colour_record(colour: str, gray_method: str, bilevel: str, quality: int | None) -> list[Record]:
+def plan_bilevel(rng: np.random.Generator, profile: Profile) -> Record:
+    """How one page's black-and-white conversion is set.  Office scanners threshold locally
+    against the paper around each pixel, at a darkness the operator (or the driver's default)
+    chose; older drivers use one global level.  Drawn per page: batches are scanned on several
+    machines and settings change between stacks."""
+    if rng.random() < profile.dither:
+        return {"name": "bilevel", "method": "dither"}
+    roll = rng.random()
+    if roll < 0.6:
+        return {
+            "name": "bilevel",
+            "method": "adaptive",
+            "window_mm": round(float(rng.uniform(1.5, 4.0)), 2),
+            "offset": int(rng.integers(12, 40)),
+            "floor": int(rng.integers(90, 135)),
+        }
+    if roll < 0.8:
+        return {"name": "bilevel", "method": "otsu"}
+    return {"name": "bilevel", "method": "fixed", "level": int(rng.integers(130, 186))}
+
+
+def colour_record(
+    colour: str, gray_method: str, bilevel: Record | None, quality: int | None
+) -> list[Record]:
     out: list[Record] = []
     if colour in ("gray", "bilevel"):
         out.append({"name": "gray", "method": gray_method})
-    if colour == "bilevel":
-        out.append({"name": "bilevel", "method": bilevel})
+    if colour == "bilevel" and bilevel is not None:
+        out.append(dict(bilevel))
     if quality is not None:
         out.append({"name": "jpeg", "quality": quality})
     return out

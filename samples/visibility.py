@@ -1,11 +1,14 @@
 """Did the marks survive the scan?  Settle the truth when they did not.
 
 A light pencil tick or a pale blue one can vanish under a bilevel scanner's threshold (grey and
-colour scans keep light ink, so only bilevel pages are checked).  What a perfect reader should report is what is on the image, so each form page is
-also scanned blank (the same printing and the same scanner effects, no ink), and the ink that
-shows in the real scan but not in the blank one is counted over every answer area.  A field whose
-marks all vanished is expected `empty` (text: `blank`), with the original status still accepted,
-and is marked ``lost``.
+colour scans keep light ink, so only bilevel pages are checked).  What a perfect reader should
+report is what is on the image, so each form page is also scanned blank (the same printing and the
+same scanner effects, no ink), and the ink that shows in the real scan but not in the blank one is
+counted over every answer area.  A mark shows when at least ``MIN_VISIBLE_MM2`` of it is left (a
+few specks are no mark a person could read either) and at least ``SURVIVING`` of its drawn ink.
+A field whose marks all vanished is expected `empty` (text: `blank`), with the original status
+still accepted, and is marked ``lost``; a correction of which only the cancelled mark is left
+shows one plain mark there, and is expected as that.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from samples.filler import ink_area
 from samples.truth import FieldTruth
 
 DARKER = 40  # grey levels darker than the blank scan that count as visible ink
-MIN_PIXELS_AT_200_DPI = 6  # fewer visible pixels than this (scaled by resolution) is no mark
+MIN_VISIBLE_MM2 = 0.5  # less visible ink than this (a millimetre of a fine stroke) is no mark
 SURVIVING = 0.2  # share of a mark's drawn ink that must show in the scan for it to count
 
 
@@ -62,7 +65,7 @@ def settle(
     """
     s = dpi / 25.4
     unscanned = np.diag([s, s, 1.0])
-    least = max(2, round(MIN_PIXELS_AT_200_DPI * (dpi / 200) ** 2))
+    least = max(2, round(MIN_VISIBLE_MM2 * s * s))
 
     def shown(areas: list[Box], factor: int = 1) -> bool:
         ink = sum(visible_pixels(drawn, paper, unscanned, a) for a in areas)
@@ -86,6 +89,11 @@ def settle(
         elif f.kind == "multiple" and truth.expect == "ok":  # some ticks vanished
             truth.accept = sorted({*truth.accept, "ok"})
             truth.value, truth.lost = sorted(visible), True
+        elif truth.cancelled and set(visible) <= set(truth.cancelled) and len(visible) == 1:
+            # the new mark vanished: what is left is one plain mark on the cancelled option
+            truth.accept = sorted({*truth.accept, truth.expect, "ambiguous"} - {"ok"})
+            truth.expect, truth.value, truth.intended = "ok", visible[0], visible[0]
+            truth.lost = True
         elif truth.expect == "multiple" and len(visible) == 1:  # one of two marks vanished
             truth.accept = sorted({*truth.accept, "multiple"})
             truth.expect, truth.value, truth.lost = "ok", visible[0], True

@@ -29,6 +29,10 @@ class ReaderConfig:
     blank_texture_dpi: float = 10.0  # ...or, at this resolution, shows no spot darker
     blank_texture_range: float = 40.0  # ...than this many grey levels (speckle, paper texture)
     blank_border_mm: float = 10.0  # the sheet's edges are ignored when judging a blank page
+    blank_paper_level: float = 128.0  # a blank page's paper (its 90th percentile grey level,
+    # pixel by pixel) is at least this light...
+    blank_speckle_fraction: float = 0.4  # ...and at most this share of its pixels is dark (by
+    # blank_ink_drop): bilevel speckle, not noise or a photo, which average to grey when coarse
     layout_dpi: float = 20.0  # resolution of the thumbnails compared to identify by layout
     layout_min_score: float = 0.55  # correlation the best layout match must reach
     layout_min_margin: float = 0.08  # ...and its lead over the next best page
@@ -114,6 +118,14 @@ class ReaderConfig:
     # through a window this wide (wider than any pen stroke, narrower than a crease's shadow)
     text_local_contrast: float = 0.4  # ...by this share of the page's ink contrast
     text_speck_mm: float = 0.5  # components smaller than this in both directions are specks
+    text_speckle_clear_mm: float = 2.5  # paper this far from any ink shows the page's speckle
+    text_speckle_max: float = 0.01  # paper with more dark pixels than this share is speckled
+    # (dithered, a dark bilevel setting): there ink is only where dark pixels are dense,
+    text_speckle_window_mm: float = 0.4  # ...at least this share of a window this wide
+    text_speckle_density: float = 0.5
+    text_hairline_mm: float = 1.0  # on clean paper, strokes a pixel wide (fine or light pen on a
+    text_hairline_min_mm2: float = 0.08  # bilevel scan) count this close to surviving ink, in
+    # runs of this much
     text_line_min_mm: float = 6.0  # horizontal residue at least this long and thin is a ruled line
     text_line_max_mm: float = 0.5  # ...and at most this thick
     text_written_mm2: float = 6.0  # ink that makes a text field written

@@ -108,9 +108,28 @@ def is_blank(image: np.ndarray, dpi: float, config: ReaderConfig) -> bool:
     if h <= 2 * border or w <= 2 * border:
         return False
     inner = dark[border : h - border, border : w - border]
+    if not _paper_like(image, dpi, config):
+        return False
     if float(inner.mean()) < config.blank_dark_fraction:
         return True
     return _featureless(small, config)
+
+
+def _paper_like(image: np.ndarray, dpi: float, config: ReaderConfig) -> bool:
+    """Bare paper, seen pixel by pixel: light, and dark only in sparse specks.  Pure noise or a
+    photo of something else averages to an even grey on a coarse copy, which alone would pass
+    for a blank page."""
+    border = round(config.blank_border_mm * dpi / MM_PER_INCH)
+    step = max(1, round(dpi / 100))
+    h, w = image.shape[:2]
+    inner = image[border : h - border : step, border : w - border : step]
+    if inner.size == 0:
+        return False
+    paper = float(np.percentile(inner, 90))
+    if paper < config.blank_paper_level:
+        return False
+    dark = float(np.count_nonzero(inner < paper * (1.0 - config.blank_ink_drop))) / inner.size
+    return dark <= config.blank_speckle_fraction
 
 
 def _featureless(small: np.ndarray, config: ReaderConfig) -> bool:
