@@ -54,9 +54,12 @@ class Tally:
         return sum(v for k, v in self.fields.items() if k != "avoidable flag")
 
 
-def read_batch(pdf: Path, templates: TemplateSet, fmt: str, dpi: int) -> Tally:
+def read_batch(
+    pdf: Path, templates: TemplateSet, fmt: str, dpi: int, hands: str = "messy"
+) -> Tally:
     tally = Tally()
-    for number, page in enumerate(iter_pages(pdf, RESPONDENTS, SEED, fmt, "default", dpi)):
+    pages = iter_pages(pdf, RESPONDENTS, SEED, fmt, "default", dpi, hands)
+    for number, page in enumerate(pages):
         result, _ = read_page(page.image, float(dpi), templates, index=number)
         truth = page.truth
         read = result.status in (PageStatus.READ, PageStatus.FLAGGED)

@@ -22,7 +22,9 @@ SEED = 3
 
 @pytest.fixture(scope="module")
 def word_task(tmp_path_factory: pytest.TempPathFactory) -> MethodBatch:
-    return run(LAYOUTS / "sanatehtava.yaml", tmp_path_factory.mktemp("word"), RESPONDENTS, SEED)
+    # messy hands: two marks and corrections in a batch this small
+    directory = tmp_path_factory.mktemp("word")
+    return run(LAYOUTS / "sanatehtava.yaml", directory, RESPONDENTS, SEED, hands="messy")
 
 
 @pytest.fixture(scope="module")
