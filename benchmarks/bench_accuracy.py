@@ -163,6 +163,8 @@ class Totals:
                 self.by_degradation.setdefault(k, Counter())[o] += 1
             if o == WRONG and r is not None:
                 self.wrong.append((t, r, page))
+            if r is not None and r.needs_review:
+                self.fields["sent to review"] += 1
             if o == FLAGGED and t.expect in REVIEW_BY_TRUTH:
                 self.fields["flagged as the truth requires"] += 1
             if t.kind == "text" and r is not None:
@@ -191,6 +193,8 @@ class Totals:
             "flag_or_missing_rate": round((self.fields[FLAGGED] + self.fields[MISSING]) / n, 4),
             "flags_required_by_truth": required,
             "avoidable_flag_rate": round((self.fields[FLAGGED] - required) / n, 4),
+            # every field a clerk sees, those the truth expects as unclear and read so included
+            "review_rate": round(self.fields["sent to review"] / n, 4),
             "pages": dict(self.pages),
             "identity_errors": len(self.identity_errors),
             "form_pages_not_read": len(self.unread_form_pages),

@@ -103,9 +103,9 @@ class ReaderConfig:
     likert_clean_interior: float = 0.05  # the most of it a clean new circle may ink
     likert_struck_depth_mm: float = 1.2  # ink deeper than this (beyond the stroke's own width)
     # inside its mark's convex hull lies across the mark, not along its edge (a loop's wobble)
-    likert_struck_share: float = 0.2  # a circle with this share of its ink that deep is struck
+    likert_struck_share: float = 0.1  # a circle with this share of its ink that deep is struck
     # through (an X or a scribble over the loop)...
-    likert_clean_struck: float = 0.1  # ...and a mark with at most this share is not
+    likert_clean_struck: float = 0.03  # ...and a mark with at most this share is not
     likert_baseline_rows: int = 5  # rows on a page needed to learn each digit's print gain
     likert_heavy_fill: float = 0.45  # an option area this full of ink is a scribble: review
     likert_join_mm: float = 0.8  # ink pieces this close belong to one mark (bridges the gaps

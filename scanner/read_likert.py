@@ -445,7 +445,7 @@ def decide(
 
     if len(marked) == 2:
         a, b = marked
-        struck = {o.value: struck_share(field, ink, o, config) for o in marked}
+        struck = struck_shares(field, ink, marked, config)
         for crossed, new in ((a, b), (b, a)):
             # A circle with strokes across its inside (an X or a scribble through the loop),
             # and beside it a mark with none: the struck circle is cancelled, the other is the
@@ -466,37 +466,47 @@ def decide(
     return done(FieldStatus.MULTIPLE, sorted(o.value for o in marked), 0.9, outcome.MULTIPLE)
 
 
-def struck_share(field: Field, ink: FieldInk, option: OptionInk, config: ReaderConfig) -> float:
-    """Share of the ink of the mark on ``option`` that lies deep inside the mark's own convex
-    hull: strokes across a loop (an X or a scribble through a circle).  A clean circle, a tick,
-    an underline or a slash keep their ink on or near their hull's edge (near 0); a crossed-out
-    circle has much of it inside.  Depth is counted beyond the pen stroke's own width.  The mark is the joined piece of ink with most ink in the
-    option's area; two marks joined into one piece look struck, which only ever costs a flag."""
+def struck_shares(
+    field: Field, ink: FieldInk, marks: list[OptionInk], config: ReaderConfig
+) -> dict[str, float]:
+    """Per marked option: the share of its mark's ink that lies deep inside the mark's own
+    convex hull: strokes across a loop (an X or a scribble through a circle).  A clean circle,
+    a tick, an underline or a slash keep their ink on or near their hull's edge (near 0); a
+    crossed-out circle has much of it inside.  Depth is counted beyond the width of the pen's
+    stroke, the same pen for every mark in the row (the thinnest mark's: a scribble's strokes
+    pile up).  A mark is the joined piece of ink with most ink in its option's area; two marks
+    joined into one piece look struck, which only ever costs a flag."""
     s = ink.px_per_mm
-    _, y, _, h = next(o.box for o in field.options if o.value == option.value)
-    core = config.likert_core_mm
-    x0, y0, x1, y1 = ink.pixels((option.centre_x - core, y, 2 * core, h))
-    if not ink.mask[y0:y1, x0:x1].any():
-        return 0.0
     radius = max(1, round(config.likert_join_mm * s))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     _, labels = cv2.connectedComponents(cv2.dilate(ink.mask, kernel), connectivity=8)
     inked = ink.mask > 0
-    counts = np.bincount(labels[y0:y1, x0:x1][inked[y0:y1, x0:x1]])
-    counts[0] = 0
-    piece = (inked & (labels == int(np.argmax(counts)))).astype(np.uint8)
-    contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return 0.0
-    hull = cv2.convexHull(np.concatenate(contours))
-    inside = np.zeros_like(piece)
-    cv2.fillConvexPoly(inside, hull, 1)
-    depth = cv2.distanceTransform(inside, cv2.DIST_L2, 3)
-    # the stroke's own width (twice its deep middle's distance to the paper) is not "inside"
-    own = cv2.distanceTransform(piece, cv2.DIST_L2, 3)
-    width = 2.0 * float(np.percentile(own[piece > 0], 90))
-    deep = int((piece & (depth > config.likert_struck_depth_mm * s + width)).sum())
-    return deep / max(1, int(piece.sum()))
+    pieces: dict[str, np.ndarray] = {}
+    widths = []
+    for option in marks:
+        _, y, _, h = next(o.box for o in field.options if o.value == option.value)
+        core = config.likert_core_mm
+        x0, y0, x1, y1 = ink.pixels((option.centre_x - core, y, 2 * core, h))
+        counts = np.bincount(labels[y0:y1, x0:x1][inked[y0:y1, x0:x1]])
+        if counts.size < 2:
+            continue
+        counts[0] = 0
+        piece = (inked & (labels == int(np.argmax(counts)))).astype(np.uint8)
+        pieces[option.value] = piece
+        # a stroke of width w: distances to the paper spread evenly over 0..w/2, median w/4
+        own = cv2.distanceTransform(piece, cv2.DIST_L2, 3)
+        widths.append(4.0 * float(np.median(own[piece > 0])))
+    pen = min(widths, default=0.0)
+    out = {option.value: 0.0 for option in marks}
+    for value, piece in pieces.items():
+        contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        hull = cv2.convexHull(np.concatenate(contours))
+        inside = np.zeros_like(piece)
+        cv2.fillConvexPoly(inside, hull, 1)
+        depth = cv2.distanceTransform(inside, cv2.DIST_L2, 3)
+        deep = int((piece & (depth > config.likert_struck_depth_mm * s + pen)).sum())
+        out[value] = deep / max(1, int(piece.sum()))
+    return out
 
 
 def _between_mm2(
