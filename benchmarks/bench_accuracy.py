@@ -12,7 +12,11 @@ written fields detected and <= 2 % of blank ones called written.
 
 Run: .venv/bin/python benchmarks/bench_accuracy.py [--respondents 200] [--seed 1]
      [--format pdf-jpeg|pdf-g4|tiff-g4|images] [--profile default] [--dpi 200]
-     [--save-crops DIR] [--jobs 2] [--json FILE]
+     [--hands typical|messy] [--save-crops DIR] [--jobs 2] [--json FILE]
+
+``--hands messy`` draws two marks, corrections, marks between digits and blacked-in boxes several
+times as often as real respondents do (see samples/answers.py HANDS): a stress test of the
+reader's handling of unclear answers, not a measure of its flag rate on real batches.
 """
 
 from __future__ import annotations
@@ -159,6 +163,8 @@ class Totals:
                 self.by_degradation.setdefault(k, Counter())[o] += 1
             if o == WRONG and r is not None:
                 self.wrong.append((t, r, page))
+            if r is not None and r.needs_review:
+                self.fields["sent to review"] += 1
             if o == FLAGGED and t.expect in REVIEW_BY_TRUTH:
                 self.fields["flagged as the truth requires"] += 1
             if t.kind == "text" and r is not None:
@@ -187,6 +193,8 @@ class Totals:
             "flag_or_missing_rate": round((self.fields[FLAGGED] + self.fields[MISSING]) / n, 4),
             "flags_required_by_truth": required,
             "avoidable_flag_rate": round((self.fields[FLAGGED] - required) / n, 4),
+            # every field a clerk sees, those the truth expects as unclear and read so included
+            "review_rate": round(self.fields["sent to review"] / n, 4),
             "pages": dict(self.pages),
             "identity_errors": len(self.identity_errors),
             "form_pages_not_read": len(self.unread_form_pages),
@@ -216,7 +224,13 @@ def _pages(args: argparse.Namespace, pdf: Path) -> Iterator[tuple[Any, ...]]:
     from samples.source import PdfFormSource
 
     batch = Batch(
-        PdfFormSource(pdf), args.respondents, args.seed, args.format, args.profile, args.dpi
+        PdfFormSource(pdf),
+        args.respondents,
+        args.seed,
+        args.format,
+        args.profile,
+        args.dpi,
+        args.hands,
     )
     pens = {r.truth.respondent: r.truth.pen for r in batch.respondents}
     yield pens
@@ -247,6 +261,7 @@ def main() -> None:
     parser.add_argument("--format", default="pdf-jpeg")
     parser.add_argument("--profile", default="default")
     parser.add_argument("--dpi", type=int, default=200)
+    parser.add_argument("--hands", default="typical", choices=("typical", "messy"))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--save-crops", type=Path, default=None, metavar="DIR")
     parser.add_argument("--json", type=Path, default=None, help="write the summary here")
@@ -317,11 +332,12 @@ def main() -> None:
         "format": args.format,
         "profile": args.profile,
         "dpi": args.dpi,
+        "hands": args.hands,
     }
 
     print(
         f"respondents {args.respondents}  seed {args.seed}  format {args.format}  "
-        f"profile {args.profile}  dpi {args.dpi}  pages {pages_read}"
+        f"profile {args.profile}  dpi {args.dpi}  hands {args.hands}  pages {pages_read}"
     )
     _table("by mark style", totals.by_style)
     _table("by field kind", totals.by_kind)

@@ -35,19 +35,47 @@ LIKERT_HABITS = {
 }
 BOX_HABITS = {marks.CROSS: 0.48, marks.TICK: 0.44, marks.CIRCLE: 0.08}
 
-# Per-field slips from the habit (chances, per field with an answer).
+# Per-field slips from the habit that a reader should still read (chances, per field with an
+# answer, scaled by the persona's untidiness): loose ovals reaching a neighbour, tiny ticks,
+# ticks and crosses running over the box edge.
 STYLE_SLIPS = {
     marks.OVAL_WIDE: 0.03,
     marks.TICK_TINY: 0.015,
     marks.TICK_OVER: 0.03,
     marks.CROSS_OVER: 0.02,
-    marks.FILL: 0.01,
 }
 # Single marks that a careful reader may fairly send to a person: they reach a neighbour or are tiny.
 HARD_STYLES = (marks.OVAL_WIDE, marks.TICK_TINY, marks.TICK_OVER, marks.CROSS_OVER)
-TWO_MARKS = 0.025  # two options marked where one is expected
-CORRECTION = 0.03  # a crossed-out mark followed by a new one (pencil users may rub it out)
-BETWEEN = 0.008  # one mark set between two neighbouring options
+
+
+@dataclass(frozen=True)
+class Hands:
+    """How often respondents leave answers that only a person can settle, or correct one.
+
+    Chances per field with an answer, each scaled by the persona's ``untidy`` (0.3-2.0, mean
+    about 1.15)."""
+
+    name: str
+    two_marks: float  # two options marked where one is expected
+    correction: float  # a crossed-out mark followed by a new one (pencil users may rub it out)
+    between: float  # one mark set between two neighbouring Likert options
+    fill: float  # an option blacked in (no convention says what it means)
+
+
+# ``typical``: what paper surveys see.  Self-administered paper questionnaires show multiple
+# marks on a rating item in well under 1 % of items, and all truly ambiguous answers (two
+# marks, a mark between two options, a blacked-in box) in about 1-1.5 % of fields; visible
+# corrections are about as common again.  With the mean untidiness these rates give about 0.6 %
+# of choice fields with two marks, 0.35 % each between two digits and blacked in, 1.2 % corrected:
+# about 1.2 % of all the seed form's fields must go to a person, as on real batches.
+#
+# ``messy``: several times those rates (the generator's earlier defaults), to stress the
+# reader's handling of the unclear cases; tests and ``--hands messy`` use it.
+HANDS = {
+    "typical": Hands("typical", two_marks=0.005, correction=0.01, between=0.003, fill=0.003),
+    "messy": Hands("messy", two_marks=0.025, correction=0.03, between=0.008, fill=0.01),
+}
+TYPICAL = HANDS["typical"]
 LABEL_HABIT = 0.05  # people who circle the answer's words instead of marking its box
 GIVE_UP = 0.04  # people who stop answering part way: later pages come back unanswered
 
@@ -126,8 +154,11 @@ def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
     return str(keys[int(rng.choice(len(keys), p=p / p.sum()))])
 
 
-def plan_answers(template: Template, persona: Persona, rng: np.random.Generator) -> list[FieldPlan]:
-    """A plan for every field of the form, in form order (parents before their follow-ups)."""
+def plan_answers(
+    template: Template, persona: Persona, rng: np.random.Generator, hands: Hands = TYPICAL
+) -> list[FieldPlan]:
+    """A plan for every field of the form, in form order (parents before their follow-ups);
+    ``hands`` sets how often answers are unclear or corrected."""
     plans: dict[str, FieldPlan] = {}
     pages = len(template.pages)
     for page in template.pages:
@@ -137,7 +168,9 @@ def plan_answers(template: Template, persona: Persona, rng: np.random.Generator)
                 plans[f.id] = _unanswered(f, page.number)
                 continue
             parent = plans.get(f.parent) if f.parent else None
-            plans[f.id] = _plan_field(f, page.number, persona, rng, parent, template.language)
+            plans[f.id] = _plan_field(
+                f, page.number, persona, rng, parent, template.language, hands
+            )
     return list(plans.values())
 
 
@@ -165,16 +198,17 @@ def _plan_field(
     rng: np.random.Generator,
     parent: FieldPlan | None,
     language: str = "fi",
+    hands: Hands = TYPICAL,
 ) -> FieldPlan:
     relevant = _relevant(f, parent)
     if f.kind in ("single", "likert"):
         answer = rng.random() >= persona.skip * (1 if relevant else 0) and (
             relevant or rng.random() < 0.08
         )
-        return _plan_single(f, page, persona, rng, answer)
+        return _plan_single(f, page, persona, rng, answer, hands)
     if f.kind == "multiple":
         answer = rng.random() >= persona.skip and (relevant or rng.random() < 0.05)
-        return _plan_multiple(f, page, persona, rng, answer)
+        return _plan_multiple(f, page, persona, rng, answer, hands)
     if f.kind == "text":
         if f.parent is None:
             chance = persona.talkative
@@ -202,10 +236,15 @@ def _choose_value(f: Field, persona: Persona, rng: np.random.Generator) -> str:
     return values[int(rng.choice(len(values), p=weights / weights.sum()))]
 
 
-def _style(habit: str, persona: Persona, rng: np.random.Generator, allow_fill: bool = True) -> str:
-    for style, chance in STYLE_SLIPS.items():
-        if style == marks.FILL and not allow_fill:
-            continue
+def _style(
+    habit: str,
+    persona: Persona,
+    rng: np.random.Generator,
+    hands: Hands = TYPICAL,
+    allow_fill: bool = True,
+) -> str:
+    slips = {**STYLE_SLIPS, marks.FILL: hands.fill} if allow_fill else STYLE_SLIPS
+    for style, chance in slips.items():
         if rng.random() < chance * persona.untidy:
             return style
     if rng.random() < 0.08:  # not every mark is drawn the habitual way
@@ -214,7 +253,12 @@ def _style(habit: str, persona: Persona, rng: np.random.Generator, allow_fill: b
 
 
 def _plan_single(
-    f: Field, page: int, persona: Persona, rng: np.random.Generator, answer: bool
+    f: Field,
+    page: int,
+    persona: Persona,
+    rng: np.random.Generator,
+    answer: bool,
+    hands: Hands = TYPICAL,
 ) -> FieldPlan:
     truth = FieldTruth(field_id=f.id, page=page, kind=f.kind, value=None, expect="empty")
     if not answer or not f.options:
@@ -225,7 +269,7 @@ def _plan_single(
     values = [o.value for o in f.options]
     others = [v for v in values if v != value]
     roll = rng.random()
-    if others and roll < TWO_MARKS * persona.untidy:
+    if others and roll < hands.two_marks * persona.untidy:
         # two options marked: adjacent ones most often
         i = values.index(value)
         near = [
@@ -237,15 +281,15 @@ def _plan_single(
             if v
         ]
         second = str(rng.choice(near)) if near and rng.random() < 0.75 else str(rng.choice(others))
-        style = _style(habit, persona, rng, allow_fill=False)
+        style = _style(habit, persona, rng, hands, allow_fill=False)
         truth.expect, truth.value, truth.intended = "multiple", None, sorted([value, second])
         truth.style = f"two:{style}+{style}"
         truth.marked = sorted([value, second])
         truth.accept = ["ambiguous"]
         return FieldPlan(truth, [MarkOp("choice", value, style), MarkOp("choice", second, style)])
-    if others and roll < (TWO_MARKS + CORRECTION) * persona.untidy:
+    if others and roll < (hands.two_marks + hands.correction) * persona.untidy:
         first = str(rng.choice(others))
-        style = _style(habit, persona, rng, allow_fill=False)
+        style = _style(habit, persona, rng, hands, allow_fill=False)
         truth.intended = value
         if persona.pen == "pencil" and rng.random() < 0.6:
             # rubbed out: a faint ghost of the first mark stays; the new mark is the answer
@@ -269,9 +313,9 @@ def _plan_single(
         return FieldPlan(truth, ops)
     i = values.index(value)
     between = f.kind == "likert" and i + 1 < len(values)  # neighbouring digits, not far boxes
-    if between and roll < (TWO_MARKS + CORRECTION + BETWEEN) * persona.untidy:
+    if between and roll < (hands.two_marks + hands.correction + hands.between) * persona.untidy:
         # one mark set between two options: the person's choice cannot be known
-        style = _style(habit, persona, rng, allow_fill=False)
+        style = _style(habit, persona, rng, hands, allow_fill=False)
         if style not in (marks.CIRCLE, marks.TICK, marks.CROSS):
             style = marks.CIRCLE
         second = values[i + 1]
@@ -282,7 +326,7 @@ def _plan_single(
         truth.expect, truth.value, truth.intended = "ok", value, value
         truth.style, truth.marked, truth.accept = "circle_label", [value], ["ambiguous"]
         return FieldPlan(truth, [MarkOp("label", value)])
-    style = _style(habit, persona, rng)
+    style = _style(habit, persona, rng, hands)
     truth.style = style
     truth.intended = value
     truth.marked = [value]
@@ -297,7 +341,12 @@ def _plan_single(
 
 
 def _plan_multiple(
-    f: Field, page: int, persona: Persona, rng: np.random.Generator, answer: bool
+    f: Field,
+    page: int,
+    persona: Persona,
+    rng: np.random.Generator,
+    answer: bool,
+    hands: Hands = TYPICAL,
 ) -> FieldPlan:
     truth = FieldTruth(
         field_id=f.id, page=page, kind=f.kind, value=None, expect="empty", style="none"
@@ -307,12 +356,12 @@ def _plan_multiple(
     values = [o.value for o in f.options]
     count = int(min(len(values), rng.choice([1, 2, 3], p=[0.7, 0.24, 0.06])))
     chosen = sorted(str(v) for v in rng.choice(values, size=count, replace=False))
-    style = _style(persona.box_habit, persona, rng, allow_fill=False)
+    style = _style(persona.box_habit, persona, rng, hands, allow_fill=False)
     ops = [MarkOp("choice", v, style) for v in chosen]
     truth.expect, truth.value, truth.intended, truth.style = "ok", chosen, chosen, style
     truth.marked = list(chosen)
     rest = [v for v in values if v not in chosen]
-    if rest and rng.random() < CORRECTION * persona.untidy:
+    if rest and rng.random() < hands.correction * persona.untidy:
         wrong = str(rng.choice(rest))
         ops = [MarkOp("choice", wrong, style), MarkOp("strike", wrong), *ops]
         truth.style = f"correction:{style}"

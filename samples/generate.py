@@ -21,7 +21,7 @@ import numpy as np
 from forms.template import Template
 from palaute.errors import InputError
 from samples import effects, scanner_sim, synthetic, visibility, writers
-from samples.answers import FieldPlan, Persona, plan_answers
+from samples.answers import HANDS, FieldPlan, Hands, Persona, plan_answers
 from samples.effects import Record
 from samples.filler import fill_page
 from samples.scanner_sim import PROFILES, Profile
@@ -94,7 +94,13 @@ class Batch:
         fmt: str = "pdf-jpeg",
         profile: str | Profile = "default",
         dpi: int = 200,
+        hands: str | Hands = "typical",
     ) -> None:
+        if isinstance(hands, str):
+            if hands not in HANDS:
+                raise InputError("samples.bad_hands", hands=hands, choices=", ".join(HANDS))
+            hands = HANDS[hands]
+        self.hands = hands
         if isinstance(profile, Profile):  # a custom profile (tests, experiments)
             _check(fmt, "default", respondents, dpi)
             self.profile = profile
@@ -131,7 +137,7 @@ class Batch:
     def _respondent(self, number: int) -> _Respondent:
         rng = np.random.default_rng([self.seed, _ANSWERS, number])
         persona = Persona.random(rng)
-        plans = plan_answers(self.template, persona, rng)
+        plans = plan_answers(self.template, persona, rng, self.hands)
         pages = [p.number for p in self.template.pages]
         handling = np.random.default_rng([self.seed, _HANDLING, number])
         missing: list[int] = []
@@ -221,7 +227,9 @@ class Batch:
                     None,
                 )
             persona = Persona.random(rng)
-            plans = {p.truth.field_id: p for p in plan_answers(self._other, persona, rng)}
+            plans = {
+                p.truth.field_id: p for p in plan_answers(self._other, persona, rng, self.hands)
+            }
             base = synthetic.render_page(self._other, 1, self.dpi)
             if printed:
                 base = effects.printing(base, printed, self.dpi)
@@ -334,6 +342,7 @@ class Batch:
                 "gray_method": self.gray_method,
                 "sheets": len(self.sheets),
                 "copies_in_form": self.source.copies,
+                "hands": self.hands.name,
             },
         )
 
@@ -369,9 +378,10 @@ def iter_pages(
     fmt: str = "pdf-jpeg",
     profile: str = "default",
     dpi: int = 200,
+    hands: str = "typical",
 ) -> Iterator[SamplePage]:
     """Stream the pages of a batch without writing files (images as a reader would decode them)."""
-    batch = Batch(PdfFormSource(form_pdf), respondents, seed, fmt, profile, dpi)
+    batch = Batch(PdfFormSource(form_pdf), respondents, seed, fmt, profile, dpi, hands)
     yield from batch.pages(encode=True)
 
 
@@ -384,9 +394,10 @@ def generate(
     profile: str = "default",
     dpi: int = 200,
     source: FormSource | None = None,
+    hands: str = "typical",
 ) -> GroundTruth:
     """Write a scanned batch and its ``truth.json`` into ``out_dir``; return the truth."""
-    batch = Batch(source or PdfFormSource(form_pdf), respondents, seed, fmt, profile, dpi)
+    batch = Batch(source or PdfFormSource(form_pdf), respondents, seed, fmt, profile, dpi, hands)
     return write_batch(batch, out_dir)
 
 

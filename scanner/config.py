@@ -70,9 +70,16 @@ class ReaderConfig:
     box_mark_mm2: float = 2.0  # evidence (weighted ink area) that makes a box marked
     box_faint_mm2: float = 0.8  # evidence between this and box_mark_mm2 is unclear
     box_relative: float = 0.4  # another box counts as marked when >= this × the strongest
+    box_outline_only_share: float = 0.25  # beside a marked box, another whose evidence is under
+    # this share of the mark's and lies on its printed outline only (no added ink) is not faint
     box_heavy_fill: float = 0.6  # a box this full of ink is a fill or scribble: review
     box_scribble_mm2: float = 15.0  # among several marks, one with this much evidence...
     box_scribble_ratio: float = 2.0  # ...and this many times the next one's may be a cancellation
+    box_join_mm: float = 0.8  # ink pieces this close belong to one mark
+    box_own_share: float = 0.5  # a mark with less of its ink inside the field's box, centred in
+    # another field's box, is that field's (a neighbouring row's circle or over-long cross)
+    box_spill_mm: float = 10.0  # ink is collected this far around a check-box field, so that a
+    # neighbour's mark reaching in is seen whole enough to tell whose it is
 
     # -- likert rows -----------------------------------------------------------------------
     likert_core_mm: float = 7.0  # half-width of the area around a digit that belongs to it
@@ -100,7 +107,11 @@ class ReaderConfig:
     likert_circle_cover: float = 0.7  # share of directions inked for a circle
     likert_crossed_interior: float = 0.2  # share of the digit's middle inked to cross a circle out
     likert_clean_interior: float = 0.05  # the most of it a clean new circle may ink
-    likert_crossed_ratio: float = 1.2  # a crossed circle holds at least this × the clean one's ink
+    likert_struck_depth_mm: float = 1.2  # ink deeper than this (beyond the stroke's own width)
+    # inside its mark's convex hull lies across the mark, not along its edge (a loop's wobble)
+    likert_struck_share: float = 0.1  # a circle with this share of its ink that deep is struck
+    # through (an X or a scribble over the loop)...
+    likert_clean_struck: float = 0.03  # ...and a mark with at most this share is not
     likert_baseline_rows: int = 5  # rows on a page needed to learn each digit's print gain
     likert_heavy_fill: float = 0.45  # an option area this full of ink is a scribble: review
     likert_join_mm: float = 0.8  # ink pieces this close belong to one mark (bridges the gaps
@@ -108,6 +119,9 @@ class ReaderConfig:
     likert_spill_mm: float = 8.0  # ink is collected this far above and below a row...
     likert_row_margin_mm: float = 0.5  # ...and counts as the row's within this of its box
     likert_own_share: float = 0.5  # a mark with less of its ink in the row is a neighbour's
+    likert_spill_share: float = 0.5  # the row is read without a neighbour's mark when what that
+    # mark brings into the row is under this share of the answer's own ink (a whole mark of the
+    # row's own, joined to the neighbour's, would bring about as much as the answer)
     likert_loop_inside_mm: float = 1.5  # a loop's digit centre lies this far inside its hull
     likert_loop_centre: float = 0.3  # ...and the hull's middle within this × option spacing
     likert_loop_max_fill: float = 0.4  # a loop's ink covers at most this share of its hull

@@ -4,11 +4,18 @@ Evidence per option is the added ink inside its box plus, with less weight, just
 (ticks and crosses overshoot).  The decision is made within the field, relative to the other
 options: a clear winner is the answer, two clear marks in a single-choice field are "multiple",
 a box filled solid or scribbled over goes to review (no "a filled box means cancelled" rule).
+Ink is collected well around the field so that a neighbouring field's mark reaching in (a word
+task's rows are 10 mm apart) is seen whole: a piece centred in another field's box is that
+field's, and is left out when it only grazes this one.  Beside a clear mark, a box darker only
+along its printed outline by a small share of the mark's evidence is print gain, not a faint mark.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
 
 from forms.template import Box, Field
 from scanner import outcome
@@ -20,8 +27,9 @@ from scanner.results import FieldResult, FieldStatus, Value
 @dataclass(frozen=True)
 class BoxEvidence:
     value: str
-    evidence_mm2: float  # inside + weighted overshoot
+    evidence_mm2: float  # inside + weighted overshoot + outline + weighted label
     fill: float  # share of the box's inside covered by added ink
+    added_mm2: float = 0.0  # of the evidence, ink added in and around the box and its label
 
 
 def _grow(box: Box, d: float) -> Box:
@@ -55,13 +63,11 @@ def measure_boxes(
         around_px = float(ink.region(_grow(option.box, config.box_overshoot_mm)).sum()) - inside_px
         outline = max(0.0, outline_excess_mm2(ink, option.box, config) - outline_baseline)
         label_px = float(ink.region(label_area(field, option.box, obstacles, config)).sum())
-        evidence = (
-            ink.area_mm2(inside_px + config.box_outside_weight * around_px)
-            + outline
-            + config.box_label_weight * ink.area_mm2(label_px)
+        added = ink.area_mm2(
+            inside_px + config.box_outside_weight * around_px + config.box_label_weight * label_px
         )
         fill = inside_px / inside.size if inside.size else 0.0
-        out.append(BoxEvidence(option.value, evidence, fill))
+        out.append(BoxEvidence(option.value, added + outline, fill, added))
     return out
 
 
@@ -83,7 +89,87 @@ def label_area(field: Field, box: Box, obstacles: tuple[Box, ...], config: Reade
     return (left, top, max(0.0, right - left), bottom - top)
 
 
+def foreign_marks(
+    field: Field, ink: FieldInk, obstacles: tuple[Box, ...], config: ReaderConfig
+) -> np.ndarray | None:
+    """A copy of ``ink.mask`` without marks that belong to another field: pieces of ink (strokes
+    closer than ``box_join_mm`` joined) with less than ``box_own_share`` of their ink inside this
+    field's box and their middle inside another field's box (a neighbouring row's circle or a
+    cross running over its edge); None when there are none."""
+    if not obstacles or not ink.mask.any():
+        return None
+    s = ink.px_per_mm
+    radius = max(1, round(config.box_join_mm * s))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    count, labels = cv2.connectedComponents(cv2.dilate(ink.mask, kernel), connectivity=8)
+    inked = ink.mask > 0
+    x0, y0, x1, y1 = ink.pixels(field.box)
+    own = np.zeros_like(inked)
+    own[y0:y1, x0:x1] = True
+    total = np.bincount(labels[inked], minlength=count)
+    inside = np.bincount(labels[inked & own], minlength=count)
+    ys, xs = np.nonzero(inked)
+    lab = labels[ys, xs]
+    sum_x = np.bincount(lab, weights=xs, minlength=count)
+    sum_y = np.bincount(lab, weights=ys, minlength=count)
+    foreign = np.zeros(count, bool)
+    for label in range(1, count):
+        if total[label] == 0 or inside[label] >= config.box_own_share * total[label]:
+            continue
+        mx = (sum_x[label] / total[label] + ink.origin[0]) / s
+        my = (sum_y[label] / total[label] + ink.origin[1]) / s
+        foreign[label] = any(
+            ox <= mx <= ox + ow and oy <= my <= oy + oh for ox, oy, ow, oh in obstacles
+        )
+    if not foreign.any():
+        return None
+    return np.where(foreign[labels], np.uint8(0), ink.mask).astype(np.uint8)
+
+
 def read_boxes(
+    field: Field,
+    ink: FieldInk,
+    crop: Box,
+    config: ReaderConfig,
+    obstacles: tuple[Box, ...] = (),
+    outline_baseline: float = 0.0,
+) -> FieldResult:
+    """The field's answer; a neighbouring field's mark reaching into this one's area is taken
+    away first (``foreign_marks``).  The field must read the same with and without it, unless
+    the neighbour's mark barely reaches into this field (then it is only spill)."""
+    result = decide(field, ink, crop, config, obstacles, outline_baseline)
+    cleaned_mask = foreign_marks(field, ink, obstacles, config)
+    if cleaned_mask is None:
+        return result
+    cleaned = replace(ink, mask=cleaned_mask)
+    alone = decide(field, cleaned, crop, config, obstacles, outline_baseline)
+    if (alone.status, alone.value) == (result.status, result.value):
+        return result
+    removed = ink.mask & (1 - cleaned_mask)
+    in_boxes = sum(
+        ink.area_mm2(float(removed[slice(*rows), slice(*cols)].sum()))
+        for rows, cols in (
+            ((y0, y1), (x0, x1))
+            for x0, y0, x1, y1 in (ink.pixels(option.box) for option in field.options)
+        )
+    )
+    fx0, fy0, fx1, fy1 = ink.pixels(field.box)
+    in_field = ink.area_mm2(float(removed[fy0:fy1, fx0:fx1].sum()))
+    if (
+        in_boxes < config.box_faint_mm2
+        and in_field < config.box_mark_mm2
+        and alone.status in (FieldStatus.OK, FieldStatus.EMPTY)
+    ):
+        # The neighbour's mark only grazes this field (less than a mark's worth of ink in it,
+        # none in its boxes): this field's own answer is what remains.  Else (say this row's
+        # mark joined to a neighbour's) a person decides.
+        return alone
+    return outcome.result(
+        field, FieldStatus.AMBIGUOUS, None, 0.4, outcome.UNCLEAR, crop, result.scores, config
+    )
+
+
+def decide(
     field: Field,
     ink: FieldInk,
     crop: Box,
@@ -104,7 +190,19 @@ def read_boxes(
             or e.evidence_mm2 >= 2 * config.box_mark_mm2
         )
     ]
-    doubtful = [e for e in evidence if e not in marked and e.evidence_mm2 >= config.box_faint_mm2]
+    doubtful = [
+        e
+        for e in evidence
+        if e not in marked
+        and e.evidence_mm2 >= config.box_faint_mm2
+        # beside a clear mark, a box darkened only along its printed outline, by a small share
+        # of the mark's evidence, is print gain or misregistration, not a faint mark
+        and not (
+            marked
+            and e.added_mm2 < config.box_faint_mm2
+            and e.evidence_mm2 < config.box_outline_only_share * best
+        )
+    ]
     weakest_mark = min((e.evidence_mm2 for e in marked), default=0.0)
     strongest_other = max((e.evidence_mm2 for e in evidence if e not in marked), default=0.0)
     confidence = outcome.margin_confidence(

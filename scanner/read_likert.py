@@ -4,7 +4,10 @@ Each option owns the area around its digit (``likert_core_mm`` either side of it
 the digit's *interior* comes from ticks, crosses and slashes; ink *around* it from circles and
 underlines.  A large circle may spill into a neighbour's area, so options are compared within the
 row (best against second) and the centre of all the row's ink must sit near the chosen digit.
-A crossed-out circle next to a clean one is a correction; anything else unusual goes to review.
+A circle struck through (an X or a scribble across its inside: ink deep inside the mark's own
+hull) next to a clean mark is a correction; anything else unusual goes to review.  A neighbouring
+row's mark reaching into the row is told by where most of its ink lies, and the row is read
+without it when what it brings in is small beside the row's own answer.
 """
 
 from __future__ import annotations
@@ -216,6 +219,7 @@ def encircled_option(
         centres.append((option.value, cx, cy))
     spacing = _spacing(field) * s
     found: str | None = None
+    pieces = []
     for label in range(1, count):
         if ink.area_mm2(stats[label, cv2.CC_STAT_AREA]) < config.likert_faint_mm2:
             continue  # even with its widening, too small to matter
@@ -224,9 +228,16 @@ def encircled_option(
         piece = np.zeros_like(mask)
         piece[ly : ly + lh, lx : lx + lw] = window & (mask[ly : ly + lh, lx : lx + lw] > 0)
         area = ink.area_mm2(int(piece.sum()))
-        if area < config.likert_faint_mm2:
-            continue  # a speck: neither a loop nor a competing mark
+        if area >= config.likert_faint_mm2:  # else a speck: neither a loop nor a competing mark
+            pieces.append((area, lx + lw / 2, piece))
+    near = config.likert_near_mm * s
+    for area, piece_cx, piece in sorted(pieces, key=lambda p: -p[0]):
         if found is not None:
+            # Beside the loop, a piece too small to be a mark and near no other digit (the
+            # loose end of the loop itself, a speck) does not compete; anything else does.
+            far = all(abs(piece_cx - cx) > near for value, cx, _ in centres if value != found)
+            if area < config.likert_mark_mm2 and far:
+                continue
             return None  # a second mark of note
         contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         hull = cv2.convexHull(np.concatenate(contours))
@@ -308,6 +319,16 @@ def read_likert(
     alone = decide(field, cleaned, crop, config, digit_baseline)
     if (alone.status, alone.value) == (result.status, result.value):
         return result
+    answered = (FieldStatus.OK, FieldStatus.CORRECTED)
+    if alone.status in answered and result.status not in answered:
+        # Without the neighbour's mark the row has a clear answer, and with it only an unclear
+        # one: the neighbour's ink confused it.  Trusted when what was taken away from the row
+        # is small beside the answer's own ink (a neighbour's loop or tick just reaching in);
+        # a whole mark of the row's own, joined to a neighbour's, would not be.
+        spilled = own.area_mm2(float(own.mask.sum()) - float(cleaned.mask.sum()))
+        answer = alone.scores.get(str(alone.value), 0.0)
+        if spilled < config.likert_spill_share * answer:
+            return alone
     return outcome.result(
         field,
         FieldStatus.AMBIGUOUS,
@@ -382,7 +403,7 @@ def decide(
         # noise (the other options): a tiny tick is not an empty row.
         doubtful = [best]
 
-    gap = _between_mm2(field, ink, options)
+    gap = _between_mm2(field, ink, options, config)
     if not marked:
         if gap >= config.likert_mark_mm2:
             return done(FieldStatus.AMBIGUOUS, None, 0.4, outcome.BETWEEN)
@@ -424,11 +445,19 @@ def decide(
 
     if len(marked) == 2:
         a, b = marked
+        struck = struck_shares(field, ink, marked, config)
         for crossed, new in ((a, b), (b, a)):
+            # A circle with strokes across its inside (an X or a scribble through the loop),
+            # and beside it a mark with none: the struck circle is cancelled, the other is the
+            # answer.  Judged on each mark's own shape, not on a global amount of ink.
             if (
-                _crossed_circle(crossed, config)
-                and not _crossed_circle(new, config)
-                and crossed.total_mm2 >= config.likert_crossed_ratio * new.total_mm2
+                _circle(crossed, config)
+                and (
+                    crossed.interior_share >= config.likert_crossed_interior
+                    or struck[crossed.value] >= config.likert_struck_share
+                )
+                and new.interior_share < config.likert_crossed_interior
+                and struck[new.value] <= config.likert_clean_struck
             ):
                 clean = new.interior_share <= config.likert_clean_interior and _circle(new, config)
                 if clean:
@@ -437,10 +466,59 @@ def decide(
     return done(FieldStatus.MULTIPLE, sorted(o.value for o in marked), 0.9, outcome.MULTIPLE)
 
 
-def _between_mm2(field: Field, ink: FieldInk, options: list[OptionInk]) -> float:
-    """Added ink in the row that lies in none of the options' areas (between the digits)."""
-    first, last = field.options[0].box, field.options[-1].box
-    span: Box = (first[0], first[1], last[0] + last[2] - first[0], first[3])
+def struck_shares(
+    field: Field, ink: FieldInk, marks: list[OptionInk], config: ReaderConfig
+) -> dict[str, float]:
+    """Per marked option: the share of its mark's ink that lies deep inside the mark's own
+    convex hull: strokes across a loop (an X or a scribble through a circle).  A clean circle,
+    a tick, an underline or a slash keep their ink on or near their hull's edge (near 0); a
+    crossed-out circle has much of it inside.  Depth is counted beyond the width of the pen's
+    stroke, the same pen for every mark in the row (the thinnest mark's: a scribble's strokes
+    pile up).  A mark is the joined piece of ink with most ink in its option's area; two marks
+    joined into one piece look struck, which only ever costs a flag."""
+    s = ink.px_per_mm
+    radius = max(1, round(config.likert_join_mm * s))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    _, labels = cv2.connectedComponents(cv2.dilate(ink.mask, kernel), connectivity=8)
+    inked = ink.mask > 0
+    pieces: dict[str, np.ndarray] = {}
+    widths = []
+    for option in marks:
+        _, y, _, h = next(o.box for o in field.options if o.value == option.value)
+        core = config.likert_core_mm
+        x0, y0, x1, y1 = ink.pixels((option.centre_x - core, y, 2 * core, h))
+        counts = np.bincount(labels[y0:y1, x0:x1][inked[y0:y1, x0:x1]])
+        if counts.size < 2:
+            continue
+        counts[0] = 0
+        piece = (inked & (labels == int(np.argmax(counts)))).astype(np.uint8)
+        pieces[option.value] = piece
+        # a stroke of width w: distances to the paper spread evenly over 0..w/2, median w/4
+        own = cv2.distanceTransform(piece, cv2.DIST_L2, 3)
+        widths.append(4.0 * float(np.median(own[piece > 0])))
+    pen = min(widths, default=0.0)
+    out = {option.value: 0.0 for option in marks}
+    for value, piece in pieces.items():
+        contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        hull = cv2.convexHull(np.concatenate(contours))
+        inside = np.zeros_like(piece)
+        cv2.fillConvexPoly(inside, hull, 1)
+        depth = cv2.distanceTransform(inside, cv2.DIST_L2, 3)
+        deep = int((piece & (depth > config.likert_struck_depth_mm * s + pen)).sum())
+        out[value] = deep / max(1, int(piece.sum()))
+    return out
+
+
+def _between_mm2(
+    field: Field, ink: FieldInk, options: list[OptionInk], config: ReaderConfig
+) -> float:
+    """Added ink in the row that lies in none of the options' areas but between two of them
+    (a loop reaching past the first or the last digit, towards the margin, is not between)."""
+    first = field.options[0].box
+    core = config.likert_core_mm
+    left = min(o.centre_x for o in options) - core
+    right = max(o.centre_x for o in options) + core
+    span: Box = (left, first[1], max(0.0, right - left), first[3])
     row = ink.area_mm2(float(ink.region(span).sum()))
     return max(0.0, row - sum(o.added_mm2 for o in options))
 

@@ -337,7 +337,7 @@ def read_field(
 def _margin(field: Field, config: ReaderConfig) -> float:
     """How far around the field's box its ink is collected (negative: inside the box)."""
     if field.kind in ("single", "multiple"):
-        return config.box_overshoot_mm + 0.5
+        return max(config.box_overshoot_mm + 0.5, config.box_spill_mm)
     if field.kind == "text":
         return -config.text_inset_mm
     if field.kind == "likert":

@@ -23,10 +23,16 @@ class MethodBatch:
 
 
 def run(
-    layout: Path, directory: Path, respondents: int, seed: int, survey: Path | None = None
+    layout: Path,
+    directory: Path,
+    respondents: int,
+    seed: int,
+    survey: Path | None = None,
+    hands: str = "typical",
 ) -> MethodBatch:
     """print → samples fill → scan, as a clerk would type them (default profile); into
-    ``survey`` when given (several methods in one survey), else a survey of its own."""
+    ``survey`` when given (several methods in one survey), else a survey of its own.
+    ``hands="messy"`` draws unclear answers (two marks, corrections) far more often."""
     directory.mkdir(parents=True, exist_ok=True)
     form, batch = directory / "form.pdf", directory / "batch"
     survey = survey or directory / "survey.sqlite"
@@ -34,6 +40,7 @@ def run(
     argv = ["print", str(layout), "-o", str(form), "--copies", copies, "--serials"]
     assert main([*argv, "--survey", str(survey)]) == 0
     fill = ["samples", "fill", str(form), "--respondents", copies, "--seed", str(seed)]
+    fill += ["--hands", hands]
     assert main([*fill, "-o", str(batch)]) == 0
     assert main(["scan", str(batch), "--survey", str(survey), "--jobs", "1"]) == 0
     return MethodBatch(directory, form, survey, batch, GroundTruth.load(batch / "truth.json"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -146,11 +147,10 @@ def test_rare_marks_land_where_the_truth_says(
 ) -> None:
     """Labels circled instead of boxes, marks between two options, rubbed-out pencil marks."""
     monkeypatch.setattr(answers, "LABEL_HABIT", 0.5)
-    monkeypatch.setattr(answers, "BETWEEN", 0.3)
-    monkeypatch.setattr(answers, "CORRECTION", 0.1)
     monkeypatch.setattr(answers, "PEN_WEIGHTS", {"pencil": 1.0})
     source = PdfFormSource(seed_pdf)
-    batch = Batch(source, 6, 2, "images", "none", DPI)
+    hands = replace(answers.HANDS["messy"], between=0.3, correction=0.1)
+    batch = Batch(source, 6, 2, "images", "none", DPI, hands)
     styles = {f.style.split(":")[0] for r in batch.respondents for f in r.truth.fields}
     assert {"circle_label", "between", "erased"} <= styles
     problems: list[str] = []

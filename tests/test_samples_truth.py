@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from forms.template import Template
-from samples.answers import Persona, plan_answers
+from samples.answers import HANDS, Persona, plan_answers
 from samples.generate import Batch
 from samples.scanner_sim import PROFILES
 from samples.source import PdfFormSource, SyntheticFormSource
@@ -120,7 +120,10 @@ def test_follow_ups_are_filled_mostly_when_the_parent_asks_for_them() -> None:
     relevant = Counter[bool]()
     filled = Counter[bool]()
     for _ in range(400):
-        plans = {p.truth.field_id: p for p in plan_answers(template, Persona.random(rng), rng)}
+        plans = {
+            p.truth.field_id: p
+            for p in plan_answers(template, Persona.random(rng), rng, HANDS["messy"])
+        }
         parent = plans["q3"].truth.intended
         follow = plans["q3.lisatieto"].truth
         key = parent == "ei"
@@ -136,7 +139,7 @@ def test_answer_styles_are_varied() -> None:
     styles = Counter[str]()
     expects = Counter[str]()
     for _ in range(300):
-        for plan in plan_answers(template, Persona.random(rng), rng):
+        for plan in plan_answers(template, Persona.random(rng), rng, HANDS["messy"]):
             styles[plan.truth.style.split(":")[0]] += 1
             expects[plan.truth.expect] += 1
     for style in (

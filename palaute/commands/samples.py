@@ -10,6 +10,7 @@ from palaute.i18n import t
 
 FORMATS = ("pdf-jpeg", "pdf-g4", "tiff-g4", "images")
 PROFILES = ("default", "clean", "harsh", "none")
+HANDS = ("typical", "messy")
 
 
 def register(subparsers: Any) -> None:
@@ -35,6 +36,7 @@ def register(subparsers: Any) -> None:
     fill.add_argument(
         "--profile", choices=PROFILES, default="default", help=t("samples.profile_help")
     )
+    fill.add_argument("--hands", choices=HANDS, default="typical", help=t("samples.hands_help"))
     fill.set_defaults(handler=_fill)
     parser.set_defaults(handler=lambda args: _usage(parser))
 
@@ -54,7 +56,14 @@ def _fill(args: argparse.Namespace) -> int:
     if other is not None:
         return other
     truth = generate(
-        args.form, args.out, args.respondents, args.seed, args.format, args.profile, args.dpi
+        args.form,
+        args.out,
+        args.respondents,
+        args.seed,
+        args.format,
+        args.profile,
+        args.dpi,
+        hands=args.hands,
     )
     seconds = time.monotonic() - start
     print(
