@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -105,12 +106,13 @@ def add_poster_photo(
     return PhotoOutcome(path, page_id, reading=reading)
 
 
-def _warped(image: np.ndarray, template: Template, number: int) -> np.ndarray:
-    """The poster in template coordinates, in colour, for the clerk."""
+def _warped(
+    image: np.ndarray, template: Template, number: int, scale: float = STORED_PX_PER_MM
+) -> np.ndarray:
+    """The poster in template coordinates at ``scale`` px/mm, in colour, for the clerk."""
     import cv2
 
     located = locate(image, template.page(number))
-    scale = STORED_PX_PER_MM
     to_px = np.array([[scale, 0, 0], [0, scale, 0], [0, 0, 1]]) @ located.homography
     size = (round(template.page_width * scale), round(template.page_height * scale))
     return cv2.warpPerspective(image, to_px, size, flags=cv2.INTER_AREA, borderValue=(255,) * 3)
@@ -125,7 +127,8 @@ def count_scanned_posters(survey: Survey, config: StickerConfig = DEFAULT_CONFIG
     if not templates:
         return 0
     rows = survey.conn.execute(
-        "SELECT DISTINCT p.id, p.version, p.page_number, p.page_index, s.path FROM pages p"
+        "SELECT DISTINCT p.id, p.version, p.page_number, p.page_index, p.image_path, p.dpi,"
+        " s.path FROM pages p"
         " JOIN scan_files s ON s.id = p.file_id JOIN fields f ON f.page_id = p.id"
         " WHERE f.reason = ? AND f.reviewed_by IS NULL AND p.version IS NOT NULL"
         " ORDER BY p.id",
@@ -153,9 +156,24 @@ def count_scanned_posters(survey: Survey, config: StickerConfig = DEFAULT_CONFIG
             else:
                 fields = zone_results(reading, page, config)
                 outside = bool(reading.outside)
+                _colour_page_image(survey, row, image, template)
         replace_zone_fields(survey, int(row["id"]), fields, outside)
         counted += 1
     return counted
+
+
+def _colour_page_image(survey: Survey, row: Any, image: np.ndarray, template: Template) -> None:
+    """Put the page image kept for the clerk in colour (the reader stored it in grey): the
+    sticker colours are what the clerk checks."""
+    from scanner.page_images import write_image
+
+    if not row["image_path"] or not row["dpi"]:
+        return
+    try:
+        warped = _warped(image, template, int(row["page_number"]), float(row["dpi"]) / 25.4)
+        write_image(survey.images_dir / row["image_path"], warped)
+    except (PalauteError, OSError) as exc:
+        log.info("poster page %s keeps its grey image: %s", row["id"], exc)
 
 
 def replace_zone_fields(
