@@ -135,6 +135,7 @@ def count_scanned_posters(survey: Survey, config: StickerConfig = DEFAULT_CONFIG
         (UNSUPPORTED,),
     ).fetchall()
     counted = 0
+    blanks: dict[str, Callable[[int], np.ndarray] | None] = {}
     for row in rows:
         template = templates.get(row["version"])
         if template is None or row["page_number"] is None:
@@ -148,8 +149,12 @@ def count_scanned_posters(survey: Survey, config: StickerConfig = DEFAULT_CONFIG
         if not in_colour(image):
             fields = unreadable_zones(page, NOT_COLOUR)
         else:
+            if template.version not in blanks:
+                blanks[template.version] = _blank(survey, template, config)
             try:
-                reading = read_poster(image, template, page.number, config)
+                reading = read_poster(
+                    image, template, page.number, config, blanks[template.version]
+                )
             except PalauteError as exc:
                 log.info("poster page %s not counted: %s", row["id"], exc.key)
                 fields = unreadable_zones(page, exc.key)
@@ -160,6 +165,34 @@ def count_scanned_posters(survey: Survey, config: StickerConfig = DEFAULT_CONFIG
         replace_zone_fields(survey, int(row["id"]), fields, outside)
         counted += 1
     return counted
+
+
+def _blank(
+    survey: Survey, template: Template, config: StickerConfig
+) -> Callable[[int], np.ndarray] | None:
+    """The blank poster pages in colour at the counting resolution (to find stickers stuck
+    outside the zones), from the printed pages the survey keeps; None when it keeps none."""
+    import cv2
+    import pypdfium2 as pdfium
+
+    data = survey.blank_pdf(template.version)
+    if data is None:
+        return None
+    numbers = [p.number for p in template.pages]
+    cache: dict[int, np.ndarray] = {}
+
+    def blank(number: int) -> np.ndarray:
+        if number not in cache:
+            doc = pdfium.PdfDocument(data)
+            try:
+                bitmap = doc[numbers.index(number)].render(scale=config.px_per_mm * 25.4 / 72)
+                rgb = np.asarray(bitmap.to_pil().convert("RGB"))
+            finally:
+                doc.close()
+            cache[number] = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+        return cache[number]
+
+    return blank
 
 
 def _colour_page_image(survey: Survey, row: Any, image: np.ndarray, template: Template) -> None:
