@@ -180,6 +180,13 @@ def test_the_clerk_types_a_count(traffic_light: Counted, tmp_path: Path, cheap_a
 
 
 def test_zone_decisions() -> None:
+    from palaute.store.records import FieldRow
+
+    row = FieldRow(1, 1, "a_agree", 5, 0.4, "ambiguous", "", (0, 0, 1, 1), True, 0, None, None)
+    scores = {"green": 3.0, "yellow": 0.0, "red": 0.0, "blue": 0.0, "tally": 2.0}
+    row = dataclasses.replace(row, scores=scores)
+    assert queue.zone_guess(row, "fi") == "5 (vihreitä 3, viivoja 2)"
+    assert queue.zone_guess(row, "sv") == "5 (gröna 3, streck 2)"
     assert queue.zone_count(["7"]) == (7, "ok")
     assert queue.zone_count([" 0 "]) == (0, "empty")
     for bad in (["-1"], ["2.5"], ["1000"], ["1", "2"], [""]):
@@ -200,3 +207,18 @@ def test_plus_minus_photos(tmp_path: Path) -> None:
     assert main(["export", "--survey", str(survey), "--format", "json", "-o", str(out)]) == 0
     (statement,) = json.loads(out.read_text("utf-8"))["posters"]
     assert [z["role"] for z in statement["zones"]] == ["plus", "minus"]
+
+
+def test_the_clerk_sees_the_colours(traffic_light: Counted) -> None:
+    """Photos and scans alike, a poster's stored page image is in colour."""
+    import numpy as np
+    from PIL import Image
+
+    with Survey.open(traffic_light.survey, create=False) as opened:
+        pages = opened.pages()
+        assert {p.ingest_method for p in pages} >= {"photo"} and len(pages) == 8
+        for page in pages:
+            assert page.image_path is not None
+            with Image.open(opened.images_dir / page.image_path) as im:
+                hsv = np.asarray(im.convert("RGB").convert("HSV"))
+            assert (hsv[:, :, 1] > 100).mean() > 0.01, page.id

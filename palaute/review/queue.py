@@ -89,13 +89,16 @@ def build_item(field: FieldRow, page: PageRow, template_field: Field | None, lan
             Choice(o.value, o.label, keys, o.value in guessed)
             for o, keys in zip(template_field.options, option_keys(template_field), strict=True)
         )
+    kind = template_field.kind if template_field is not None else ""
     return FlagItem(
         field=field,
         page=page,
         template_field=template_field,
-        kind=template_field.kind if template_field is not None else "",
+        kind=kind,
         choices=choices,
-        guess=describe(field.value, template_field, lang),
+        guess=zone_guess(field, lang)
+        if kind == "zone"
+        else describe(field.value, template_field, lang),
         reason=reason_text(field.reason, lang),
     )
 
@@ -166,3 +169,19 @@ def zone_count(values: Sequence[str]) -> tuple[Value, FieldStatus]:
     if count > MAX_ZONE_COUNT:
         raise BadDecision(values[0])
     return count, FieldStatus.OK if count else FieldStatus.EMPTY
+
+
+ZONE_PARTS = ("green", "yellow", "red", "blue", "tally")
+
+
+def zone_guess(field: FieldRow, lang: str) -> str:
+    """A poster zone's count with what the reader saw: "5 (green 3, tally marks 2)"."""
+    if field.value is None:
+        return i18n.t("review.value_empty", lang)
+    parts = [
+        f"{i18n.t(f'review.zone_part_{part}', lang)} {field.scores[part]:g}"
+        for part in ZONE_PARTS
+        if field.scores.get(part)
+    ]
+    value = f"{field.value:g}" if isinstance(field.value, int | float) else str(field.value)
+    return f"{value} ({', '.join(parts)})" if parts else value

@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -105,12 +106,13 @@ def add_poster_photo(
     return PhotoOutcome(path, page_id, reading=reading)
 
 
-def _warped(image: np.ndarray, template: Template, number: int) -> np.ndarray:
-    """The poster in template coordinates, in colour, for the clerk."""
+def _warped(
+    image: np.ndarray, template: Template, number: int, scale: float = STORED_PX_PER_MM
+) -> np.ndarray:
+    """The poster in template coordinates at ``scale`` px/mm, in colour, for the clerk."""
     import cv2
 
     located = locate(image, template.page(number))
-    scale = STORED_PX_PER_MM
     to_px = np.array([[scale, 0, 0], [0, scale, 0], [0, 0, 1]]) @ located.homography
     size = (round(template.page_width * scale), round(template.page_height * scale))
     return cv2.warpPerspective(image, to_px, size, flags=cv2.INTER_AREA, borderValue=(255,) * 3)
@@ -125,13 +127,15 @@ def count_scanned_posters(survey: Survey, config: StickerConfig = DEFAULT_CONFIG
     if not templates:
         return 0
     rows = survey.conn.execute(
-        "SELECT DISTINCT p.id, p.version, p.page_number, p.page_index, s.path FROM pages p"
+        "SELECT DISTINCT p.id, p.version, p.page_number, p.page_index, p.image_path, p.dpi,"
+        " s.path FROM pages p"
         " JOIN scan_files s ON s.id = p.file_id JOIN fields f ON f.page_id = p.id"
         " WHERE f.reason = ? AND f.reviewed_by IS NULL AND p.version IS NOT NULL"
         " ORDER BY p.id",
         (UNSUPPORTED,),
     ).fetchall()
     counted = 0
+    blanks: dict[str, Callable[[int], np.ndarray] | None] = {}
     for row in rows:
         template = templates.get(row["version"])
         if template is None or row["page_number"] is None:
@@ -145,17 +149,64 @@ def count_scanned_posters(survey: Survey, config: StickerConfig = DEFAULT_CONFIG
         if not in_colour(image):
             fields = unreadable_zones(page, NOT_COLOUR)
         else:
+            if template.version not in blanks:
+                blanks[template.version] = _blank(survey, template, config)
             try:
-                reading = read_poster(image, template, page.number, config)
+                reading = read_poster(
+                    image, template, page.number, config, blanks[template.version]
+                )
             except PalauteError as exc:
                 log.info("poster page %s not counted: %s", row["id"], exc.key)
                 fields = unreadable_zones(page, exc.key)
             else:
                 fields = zone_results(reading, page, config)
                 outside = bool(reading.outside)
+                _colour_page_image(survey, row, image, template)
         replace_zone_fields(survey, int(row["id"]), fields, outside)
         counted += 1
     return counted
+
+
+def _blank(
+    survey: Survey, template: Template, config: StickerConfig
+) -> Callable[[int], np.ndarray] | None:
+    """The blank poster pages in colour at the counting resolution (to find stickers stuck
+    outside the zones), from the printed pages the survey keeps; None when it keeps none."""
+    import cv2
+    import pypdfium2 as pdfium
+
+    data = survey.blank_pdf(template.version)
+    if data is None:
+        return None
+    numbers = [p.number for p in template.pages]
+    cache: dict[int, np.ndarray] = {}
+
+    def blank(number: int) -> np.ndarray:
+        if number not in cache:
+            doc = pdfium.PdfDocument(data)
+            try:
+                bitmap = doc[numbers.index(number)].render(scale=config.px_per_mm * 25.4 / 72)
+                rgb = np.asarray(bitmap.to_pil().convert("RGB"))
+            finally:
+                doc.close()
+            cache[number] = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+        return cache[number]
+
+    return blank
+
+
+def _colour_page_image(survey: Survey, row: Any, image: np.ndarray, template: Template) -> None:
+    """Put the page image kept for the clerk in colour (the reader stored it in grey): the
+    sticker colours are what the clerk checks."""
+    from scanner.page_images import write_image
+
+    if not row["image_path"] or not row["dpi"]:
+        return
+    try:
+        warped = _warped(image, template, int(row["page_number"]), float(row["dpi"]) / 25.4)
+        write_image(survey.images_dir / row["image_path"], warped)
+    except (PalauteError, OSError) as exc:
+        log.info("poster page %s keeps its grey image: %s", row["id"], exc)
 
 
 def replace_zone_fields(

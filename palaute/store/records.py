@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from forms.template import Box
@@ -95,6 +95,7 @@ class FieldRow:
     revision: int
     reviewed_by: str | None
     reviewed_at: str | None
+    scores: dict[str, float] = field(default_factory=dict)  # the reader's evidence
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> FieldRow:
@@ -111,6 +112,7 @@ class FieldRow:
             revision=row["revision"],
             reviewed_by=row["reviewed_by"],
             reviewed_at=row["reviewed_at"],
+            scores=json.loads(row["scores"]) if row["scores"] else {},
         )
 
 
