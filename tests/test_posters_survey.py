@@ -151,6 +151,8 @@ def test_report_and_export_show_votes_per_zone(traffic_light: Counted, tmp_path:
         doc.close()
     assert "vihreä – samaa mieltä" in text  # the form is Finnish: so is its report
     assert "Tarroja ja viivoja yhteensä" in text
+    assert "Julisteita laskettu" in text  # the method says posters were counted, not forms
+    assert "paperilomakkeita" not in text
 
 
 def test_the_clerk_types_a_count(traffic_light: Counted, tmp_path: Path, cheap_argon2) -> None:

@@ -171,10 +171,13 @@ class _Builder:
     def method(self) -> list[Flowable]:
         s, m = self.s, self.data.method()
         out: list[Flowable] = [_p(self.tr("results.method_heading"), s.h1)]
+        sections = self.summary.sections
+        # A poster survey counts votes on posters, not questionnaires: say what was counted.
+        posters = bool(sections) and all(sec.poster is not None for sec in sections)
         out.append(
             _p(
                 self.tr(
-                    "results.method_sheets",
+                    "results.method_posters" if posters else "results.method_sheets",
                     sheets=m.sheets,
                     first=text.date(m.first_scan, self.lang),
                     last=text.date(m.last_scan, self.lang),
