@@ -224,3 +224,18 @@ def test_the_clerk_sees_the_colours(traffic_light: Counted) -> None:
             with Image.open(opened.images_dir / page.image_path) as im:
                 hsv = np.asarray(im.convert("RGB").convert("HSV"))
             assert (hsv[:, :, 1] > 100).mean() > 0.01, page.id
+
+
+def test_scan_summary_counts_the_zones_left_to_check(
+    traffic_light: Counted, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Poster zones are placeholders until counted: the summary must give the count after it.
+    survey = tmp_path / "survey.sqlite"
+    pdf = traffic_light.survey.parent / "liikennevalo.pdf"
+    assert main(["forms", "add", str(pdf), "--survey", str(survey)]) == 0
+    scans = [str(traffic_light.files[p.file]) for p in traffic_light.truth["scan"].posters]
+    capsys.readouterr()
+    assert main(["--lang", "en", "scan", *scans, "--survey", str(survey), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    flagged = sum(flag for (_, _), (_, flag) in _stored(survey).items())
+    assert f"Fields to check from this run {flagged}, in the whole survey {flagged}." in out

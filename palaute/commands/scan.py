@@ -98,9 +98,9 @@ def run(args: argparse.Namespace) -> int:
             resumed=report.pages_resumed,
         )
     )
-    print(
-        i18n.t("scanner.summary.fields", flagged=report.fields_flagged, total=counts.fields_flagged)
-    )
+    # Poster zones are read as placeholders (flagged) until their stickers are counted above.
+    flagged = max(0, report.fields_flagged - posters.zones + posters.flagged)
+    print(i18n.t("scanner.summary.fields", flagged=flagged, total=counts.fields_flagged))
     print(
         i18n.t(
             "scanner.summary.respondents",
@@ -116,8 +116,8 @@ def run(args: argparse.Namespace) -> int:
         example = {r.key: r.params for r in reversed(pages)}  # the first page of each reason
         for key, count in reasons.most_common():
             print(f"  {count} × {describe(key, example[key])}")
-    if posters:
-        print(i18n.t("scanner.summary.posters_counted", count=posters))
+    if posters.pages:
+        print(i18n.t("scanner.summary.posters_counted", count=posters.pages))
     return int(ExitCode.FINISHED_WITH_REJECTIONS if report.rejected else ExitCode.OK)
 
 

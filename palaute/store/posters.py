@@ -118,14 +118,24 @@ def _warped(
     return cv2.warpPerspective(image, to_px, size, flags=cv2.INTER_AREA, borderValue=(255,) * 3)
 
 
-def count_scanned_posters(survey: Survey, config: StickerConfig = DEFAULT_CONFIG) -> int:
+@dataclass(frozen=True)
+class PostersCounted:
+    """What counting the scanned posters did: pages counted, placeholder zones replaced, and how
+    many of the counted zones still wait for a person."""
+
+    pages: int = 0
+    zones: int = 0
+    flagged: int = 0
+
+
+def count_scanned_posters(survey: Survey, config: StickerConfig = DEFAULT_CONFIG) -> PostersCounted:
     """Count the stickers of every scanned poster page whose zones are still placeholders.
 
-    Returns the number of pages counted.  Pages whose source file is gone are left as they are.
+    Pages whose source file is gone are left as they are.
     """
     templates = {v: t for v, t in survey.templates().items() if is_poster(t)}
     if not templates:
-        return 0
+        return PostersCounted()
     rows = survey.conn.execute(
         "SELECT DISTINCT p.id, p.version, p.page_number, p.page_index, p.image_path, p.dpi,"
         " s.path FROM pages p"
@@ -134,7 +144,7 @@ def count_scanned_posters(survey: Survey, config: StickerConfig = DEFAULT_CONFIG
         " ORDER BY p.id",
         (UNSUPPORTED,),
     ).fetchall()
-    counted = 0
+    counted = zones = flagged = 0
     blanks: dict[str, Callable[[int], np.ndarray] | None] = {}
     for row in rows:
         template = templates.get(row["version"])
@@ -164,7 +174,9 @@ def count_scanned_posters(survey: Survey, config: StickerConfig = DEFAULT_CONFIG
                 _colour_page_image(survey, row, image, template)
         replace_zone_fields(survey, int(row["id"]), fields, outside)
         counted += 1
-    return counted
+        zones += len(fields)
+        flagged += sum(1 for f in fields if f.needs_review)
+    return PostersCounted(counted, zones, flagged)
 
 
 def _blank(
