@@ -384,7 +384,7 @@ def test_cli_scan_interrupted_with_ctrl_c_resumes(tmp_path: Path) -> None:
     cmd += ["--survey", str(db), "-j", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine starts the reader processes slowly
         stored = 0
         while time.monotonic() < deadline and stored < 10 and proc.poll() is None:
             time.sleep(0.05)
