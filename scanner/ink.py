@@ -53,10 +53,15 @@ class FieldInk:
         s = self.px_per_mm
         ox, oy = self.origin
         height, width = self.mask.shape
-        x0 = min(max(round(x * s) - ox, 0), width)
-        y0 = min(max(round(y * s) - oy, 0), height)
-        x1 = min(max(round((x + w) * s) - ox, 0), width)
-        y1 = min(max(round((y + h) * s) - oy, 0), height)
+        # min(max(v, 0), size), spelt out: this runs thousands of times per page.
+        x0 = round(x * s) - ox
+        x0 = 0 if x0 < 0 else width if x0 > width else x0
+        y0 = round(y * s) - oy
+        y0 = 0 if y0 < 0 else height if y0 > height else y0
+        x1 = round((x + w) * s) - ox
+        x1 = 0 if x1 < 0 else width if x1 > width else x1
+        y1 = round((y + h) * s) - oy
+        y1 = 0 if y1 < 0 else height if y1 > height else y1
         return x0, y0, x1, y1
 
     def area_mm2(self, pixels: float) -> float:
@@ -187,10 +192,12 @@ def added_ink(
         # window wider than a stroke follows the shadow and leaves only the strokes.
         size = max(3, round(local_paper_mm * s)) | 1
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
-        paper = cv2.morphologyEx(scan, cv2.MORPH_CLOSE, kernel).astype(np.int16)
+        paper = cv2.morphologyEx(scan, cv2.MORPH_CLOSE, kernel)
         contrast = max(1, round(config.text_local_contrast * (255 - threshold)))
-        local = scan.astype(np.int16) < paper - contrast
-        mask = mask & local.astype(np.uint8)
+        # scan < paper - contrast, in uint8: where paper < scan the saturated difference is
+        # 0, never above contrast (>= 1), as the exact one would not be either.
+        local = np.greater(cv2.subtract(paper, scan), contrast).view(np.uint8)
+        mask = mask & local
     if clean and mask.any():
         # Single pixels and hairlines are noise; pen strokes are several pixels wide.
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _SPECK_KERNEL)
