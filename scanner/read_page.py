@@ -114,9 +114,10 @@ class _PageReader:
         # 1. identify: the QR where the template puts it, else anywhere on the scan.
         page_id: PageId | None = None
         registration: Registration | None = None
+        fitted: dict[tuple[Mark, ...], Registration | None] = {}  # the same marks fit the same
         if len(found) >= 2:
             for marks, qr_box in _frames(self.templates):
-                candidate = fit(found, marks, dpi, config)
+                candidate = fitted[marks] = fit(found, marks, dpi, config)
                 if candidate is None or candidate.error_mm > config.reject_registration_error_mm:
                     continue
                 registration = registration or candidate
@@ -158,7 +159,12 @@ class _PageReader:
             template, page, identity = located
 
         # 2. register on the identified page's own marks.
-        registration = fit(found, page.marks, dpi, config) if len(found) >= 2 else None
+        if len(found) < 2:
+            registration = None
+        elif page.marks in fitted:
+            registration = fitted[page.marks]
+        else:
+            registration = fit(found, page.marks, dpi, config)
         if registration is None or registration.error_mm > config.reject_registration_error_mm:
             return self.page(PageStatus.REJECTED, REGISTRATION_FAILED, identity, registration), None
         if identity.rotation != registration.rotation:
