@@ -53,7 +53,8 @@ class OptionInk:
 # digit_box results per option, for the blank reference crop they were found in: a row's
 # digits are looked up many times per page (page baseline, options, loops), always the same.
 _DIGIT_BOXES: dict[tuple[object, ...], tuple[np.ndarray, Box]] = {}
-_DIGIT_BOXES_MAX = 4096
+# Each entry keeps its field's blank crop alive: enough for one page's rows, not a batch's.
+_DIGIT_BOXES_MAX = 256
 
 
 def digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:

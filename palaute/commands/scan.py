@@ -47,7 +47,6 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from palaute.store import Survey
-    from palaute.store.posters import count_scanned_posters
     from scanner.batch import default_jobs, run_batch
     from scanner.ingest import page_count, scan_files
 
@@ -64,6 +63,10 @@ def run(args: argparse.Namespace) -> int:
             total=total, unit=i18n.t("scanner.cli.unit"), file=sys.stderr, disable=None
         ) as bar:
             report = run_batch(files, survey, templates, jobs=jobs, progress=bar.update)
+        # Imported only now: it loads OpenCV, which the parent must not hold while its reader
+        # processes run (each has its own; together they set the scan's peak memory).
+        from palaute.store.posters import count_scanned_posters
+
         posters = count_scanned_posters(survey)
         grouping = survey.assign_respondents()
         counts = survey.counts()
