@@ -142,6 +142,15 @@ class ReaderConfig:
     # runs of this much
     text_line_min_mm: float = 6.0  # horizontal residue at least this long and thin is a ruled line
     text_line_max_mm: float = 0.5  # ...and at most this thick
+    text_fold_band_mm: float = 2.0  # ink within a straight band this tall...
+    text_fold_slope: float = 0.06  # ...at most this steep (a skewed page tilts a fold a little)
+    text_fold_end_mm: float = 3.0  # ...reaching within this of both sides of the field (it runs
+    # on across the page; handwriting starts and stops inside the box)...
+    text_fold_cover: float = 0.25  # ...with ink in this share of its text_fold_step_mm columns
+    text_fold_step_mm: float = 5.0  # is a fold's shadow or a printed rule's residue
+    text_fold_margin_mm: float = 0.7  # pieces of ink lying within this of the band (by at least
+    text_fold_share: float = 0.9  # this share of their ink) are the line's and are removed;
+    # strokes crossing it reach out of the band and stay (an answer written across a fold)
     text_written_mm2: float = 6.0  # ink that makes a text field written
     text_blank_mm2: float = 2.0  # ink below this is blank; between is unclear
     text_min_spread_mm: float = 4.0  # written ink spans at least this (width or height)

@@ -21,6 +21,7 @@ CORRECTED = "scanner.field.corrected"
 CORRECTED_UNSURE = "scanner.field.corrected_unsure"
 WRITTEN = "scanner.field.written"
 BLANK = "scanner.field.blank"
+BLANK_LINE = "scanner.field.blank_line"  # only a straight line across it (a fold?): review
 TEXT_UNCLEAR = "scanner.field.text_unclear"
 OFF_PAGE = "scanner.field.off_page"
 UNSUPPORTED = "scanner.field.unsupported"

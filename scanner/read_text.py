@@ -87,8 +87,92 @@ def bilevel_text_ink(ink: FieldInk, config: ReaderConfig) -> np.ndarray:
     return (mask | keep[labels]).astype(np.uint8)
 
 
+def _straight_band(
+    mask: np.ndarray, printed: np.ndarray, px_per_mm: float, config: ReaderConfig
+) -> tuple[float, float] | None:
+    """The straight band (offset, slope: y = offset + slope * x, pixels) of ink running across
+    the whole field, from side to side, or None.  Every slope up to ``text_fold_slope`` is tried, in steps small enough
+    that the band drifts by less than half its height over the field; the ink is projected
+    along it into half-band rows, and the pair of rows with ink in most columns wins."""
+    ys, xs = np.nonzero(mask)
+    if xs.size == 0:
+        return None
+    w = mask.shape[1]
+    band = max(2.0, config.text_fold_band_mm * px_per_mm)
+    step = max(1, round(config.text_fold_step_mm * px_per_mm))
+    columns = -(-w // step)
+    need = config.text_fold_cover * columns
+    count = max(1, int(np.ceil(2 * config.text_fold_slope * w / (band / 2))))
+    best: tuple[int, float, float] | None = None
+    col = xs // step
+    py, px = np.nonzero(printed)
+    for slope in np.linspace(-config.text_fold_slope, config.text_fold_slope, 2 * count + 1):
+        shifted = ys - slope * xs
+        low = float(shifted.min())
+        rows = ((shifted - low) / (band / 2)).astype(np.int64)
+        nrows = int(rows.max()) + 2
+        hits = np.zeros((nrows, columns), bool)
+        hits[rows, col] = True
+        pair = hits[:-1] | hits[1:]
+        covered = pair.sum(axis=1)
+        r = int(np.argmax(covered))
+        if covered[r] < need:
+            continue
+        on = np.abs(shifted - (low + (r + 1) * band / 2)) <= band / 2
+        end = config.text_fold_end_mm * px_per_mm
+        first, last = 0, w - 1
+        centre = low + (r + 1) * band / 2
+        along = np.abs(py - slope * px - centre) <= band / 2
+        if np.count_nonzero(along) and np.ptp(px[along]) >= w / 2:
+            first, last = int(px[along].min()), int(px[along].max())  # a printed rule's residue
+        if xs[on].min() > first + end or xs[on].max() < last - end:
+            continue  # handwriting starts and stops inside the box; a fold runs on past it
+        if best is None or covered[r] > best[0]:
+            best = (int(covered[r]), low + (r + 1) * band / 2, float(slope))
+    return None if best is None else (best[1], best[2])
+
+
+def remove_straight_lines(
+    mask: np.ndarray, printed: np.ndarray, px_per_mm: float, config: ReaderConfig
+) -> tuple[np.ndarray, int]:
+    """``mask`` without long straight lines running across the field: a paper fold's shadow, a
+    printed rule's residue, a crease.  They cross the whole box (and the page beyond it), or
+    run the length of a printed rule, thin and straight; handwriting is short curved strokes
+    that start and stop inside the box.  Pieces of ink lying in the line's band
+    are removed; strokes reaching well out of it (letters written across a fold) stay whole.
+    Returns the mask and the number of pixels removed."""
+    removed = 0
+    for _ in range(3):  # a fold and a rule's residue may cross the same box
+        found = _straight_band(mask, printed, px_per_mm, config)
+        if found is None:
+            break
+        offset, slope = found
+        count, labels = cv2.connectedComponents(mask, connectivity=8)
+        ys, xs = np.nonzero(mask)
+        # The line itself, fitted to the ink along the band (a blurred shadow's residue is
+        # ragged and a page's perspective bends it slightly).
+        band = config.text_fold_band_mm * px_per_mm
+        along = np.abs(ys - (offset + slope * xs)) <= band
+        if np.ptp(xs[along]) > 0:
+            slope, offset = (float(v) for v in np.polyfit(xs[along], ys[along], 1))
+        residual = np.abs(ys - (offset + slope * xs))
+        inside = residual <= band / 2 + config.text_fold_margin_mm * px_per_mm
+        own = labels[ys, xs]
+        total = np.bincount(own, minlength=count)
+        near = np.bincount(own[inside], minlength=count)
+        line = near >= config.text_fold_share * np.maximum(total, 1)
+        line[0] = False
+        if not line.any():
+            break
+        drop = line[labels]
+        removed += int(np.count_nonzero(drop & (mask > 0)))
+        mask = np.where(drop, np.uint8(0), mask).astype(np.uint8)
+    return mask, removed
+
+
 def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
     mask = clean_text_ink(bilevel_text_ink(ink, config), ink.px_per_mm, config)
+    mask, line_px = remove_straight_lines(mask, ink.printed, ink.px_per_mm, config)
     area = ink.area_mm2(float(mask.sum()))
     spread = 0.0
     if area > 0:
@@ -96,10 +180,18 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
         ys = np.flatnonzero(mask.any(axis=1))
         spread = max(int(xs[-1] - xs[0]), int(ys[-1] - ys[0])) / ink.px_per_mm
     scores = {"ink_mm2": area, "spread_mm": spread}
+    if line_px:
+        scores["line_mm2"] = ink.area_mm2(line_px)
 
     def done(status: FieldStatus, conf: float, reason: str) -> FieldResult:
         return outcome.result(field, status, None, conf, reason, crop, scores, config)
 
+    if area < config.text_blank_mm2 and area + scores.get("line_mm2", 0.0) >= (
+        config.text_written_mm2
+    ):
+        # Nothing but a long straight line across the box, and enough of it to hide a word
+        # written along it: a fold, most likely, but a person looks rather than lose an answer.
+        return done(FieldStatus.AMBIGUOUS, 0.4, outcome.BLANK_LINE)
     if area < config.text_blank_mm2:
         return done(
             FieldStatus.BLANK,
