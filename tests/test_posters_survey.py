@@ -151,7 +151,14 @@ def test_report_and_export_show_votes_per_zone(traffic_light: Counted, tmp_path:
         doc.close()
     assert "vihreä – samaa mieltä" in text  # the form is Finnish: so is its report
     assert "Tarroja ja viivoja yhteensä" in text
-    assert "Julisteita laskettu" in text  # the method says posters were counted, not forms
+    conn = sqlite3.connect(survey)
+    try:
+        posters_stored = conn.execute("SELECT count(*) FROM pages WHERE version IS NOT NULL")
+        stored_count = posters_stored.fetchone()[0]
+    finally:
+        conn.close()
+    # The method says how many posters were counted, not questionnaires or respondents.
+    assert f"Julisteita laskettu (valokuvat ja skannaukset): {stored_count} " in text
     assert "paperilomakkeita" not in text
 
 

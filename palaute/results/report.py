@@ -178,7 +178,9 @@ class _Builder:
             _p(
                 self.tr(
                     "results.method_posters" if posters else "results.method_sheets",
-                    sheets=m.sheets,
+                    sheets=sum(sec.poster.pages for sec in sections if sec.poster)
+                    if posters
+                    else m.sheets,
                     first=text.date(m.first_scan, self.lang),
                     last=text.date(m.last_scan, self.lang),
                 ),
@@ -226,7 +228,7 @@ class _Builder:
                 )
             )
         out.append(_p(self.tr("results.method_anonymity", min_group=self.min_group), s.body))
-        if self.summary.respondents < self.min_group:
+        if self.summary.respondents < self.min_group and not posters:  # votes have no persons
             out.append(_p(self.tr("results.method_few", min_group=self.min_group), s.body))
         return out
 
