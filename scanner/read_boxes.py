@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import cv2
 import numpy as np
 
 from forms.template import Box, Field
 from scanner import outcome
 from scanner.config import ReaderConfig
-from scanner.ink import FieldInk
+from scanner.ink import FieldInk, joined_pieces
 from scanner.results import FieldResult, FieldStatus, Value
 
 
@@ -99,16 +98,7 @@ def foreign_marks(
     if not obstacles or not ink.mask.any():
         return None
     s = ink.px_per_mm
-    radius = max(1, round(config.box_join_mm * s))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    # Pieces are joined within the ink's bounding box grown by the kernel: the same pieces as
-    # over the whole crop, for a fraction of the work; positions stay those of the crop.
-    rows = np.flatnonzero(ink.mask.any(axis=1))
-    cols = np.flatnonzero(ink.mask.any(axis=0))
-    top, left = max(0, int(rows[0]) - radius - 1), max(0, int(cols[0]) - radius - 1)
-    bottom, right = int(rows[-1]) + radius + 2, int(cols[-1]) + radius + 2
-    mask = ink.mask[top:bottom, left:right]
-    count, labels = cv2.connectedComponents(cv2.dilate(mask, kernel), connectivity=8)
+    top, left, mask, count, labels = joined_pieces(ink.mask, max(1, round(config.box_join_mm * s)))
     inked = mask > 0
     x0, y0, x1, y1 = ink.pixels(field.box)
     own = np.zeros_like(inked)
@@ -132,7 +122,7 @@ def foreign_marks(
     if not foreign.any():
         return None
     out = ink.mask.astype(np.uint8)  # a copy
-    window = out[top:bottom, left:right]
+    window = out[top : top + mask.shape[0], left : left + mask.shape[1]]
     window[foreign[labels]] = 0
     return out
 

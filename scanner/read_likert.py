@@ -20,7 +20,7 @@ import numpy as np
 from forms.template import Box, Field
 from scanner import outcome
 from scanner.config import ReaderConfig
-from scanner.ink import FieldInk
+from scanner.ink import FieldInk, joined_pieces
 from scanner.results import FieldResult, FieldStatus, Value
 
 
@@ -313,16 +313,9 @@ def own_ink(field: Field, ink: FieldInk, config: ReaderConfig) -> tuple[FieldInk
     if np.count_nonzero(ink.mask & 1) == np.count_nonzero(own_mask):
         return own, None  # nothing reaches in from outside
     s = ink.px_per_mm
-    radius = max(1, round(config.likert_join_mm * s))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    # Marks are joined within the ink's bounding box grown by the kernel: the same pieces as
-    # over the whole crop, for a fraction of the work.
-    rows = np.flatnonzero(ink.mask.any(axis=1))
-    cols = np.flatnonzero(ink.mask.any(axis=0))
-    top, left = max(0, int(rows[0]) - radius - 1), max(0, int(cols[0]) - radius - 1)
-    bottom, right = int(rows[-1]) + radius + 2, int(cols[-1]) + radius + 2
-    mask = ink.mask[top:bottom, left:right]
-    count, labels = cv2.connectedComponents(cv2.dilate(mask, kernel), connectivity=8)
+    top, left, mask, count, labels = joined_pieces(
+        ink.mask, max(1, round(config.likert_join_mm * s))
+    )
     band = np.zeros_like(mask)
     band[max(0, y0 - top) : max(0, y1 - top), max(0, x0 - left) : max(0, x1 - left)] = 1
     inked = mask > 0
@@ -335,7 +328,7 @@ def own_ink(field: Field, ink: FieldInk, config: ReaderConfig) -> tuple[FieldInk
     if not foreign.any():
         return own, None
     cleaned = own.mask.copy()
-    window = cleaned[top:bottom, left:right]
+    window = cleaned[top : top + mask.shape[0], left : left + mask.shape[1]]
     window[foreign[labels]] = 0
     return own, replace(ink, mask=cleaned)
 
