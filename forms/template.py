@@ -205,6 +205,20 @@ class Template:
         return cls.from_json(path.read_text(encoding="utf-8"))
 
 
+# A card is cut this far outside its marks, QR and fields.
+CARD_MARGIN_MM = 3.0
+
+
+def card_area(page: Page) -> Box:
+    """The card around a card page's marks, QR and fields (template millimetres)."""
+    boxes = [m.box for m in page.marks] + [page.qr, page.id_text] + [f.box for f in page.fields]
+    x0 = min(b[0] for b in boxes) - CARD_MARGIN_MM
+    y0 = min(b[1] for b in boxes) - CARD_MARGIN_MM
+    x1 = max(b[0] + b[2] for b in boxes) + CARD_MARGIN_MM
+    y1 = max(b[1] + b[3] for b in boxes) + CARD_MARGIN_MM
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
 def read_template_from_pdf(pdf_path: Path) -> Template:
     """The template attached to a PDF printed by palaute: the one reader of that attachment."""
     import pikepdf

@@ -20,14 +20,13 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
-from forms.template import Box, Page, Template
+from forms.template import Page, Template, card_area
 from samples.handwriting import Hand, write
 from samples.source import load_template
 from samples.strokes import PENS, InkLayer
 from samples.texts import comment_for
 
 DPI = 200
-CARD_MARGIN_MM = 3.0  # as palaute.store.attachments.card_area: the card around its marks
 WRITTEN_SHARE = 0.7
 GLASS = 246  # the scanner lid's grey around a card
 TRUTH_FILE = "truth.json"
@@ -59,16 +58,6 @@ class CardBatch:
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", "utf-8")
-
-
-def card_area(page: Page) -> Box:
-    """The card around a card page's marks, QR and fields (template millimetres)."""
-    boxes = [m.box for m in page.marks] + [page.qr, page.id_text] + [f.box for f in page.fields]
-    x0 = min(b[0] for b in boxes) - CARD_MARGIN_MM
-    y0 = min(b[1] for b in boxes) - CARD_MARGIN_MM
-    x1 = max(b[0] + b[2] for b in boxes) + CARD_MARGIN_MM
-    y1 = max(b[1] + b[3] for b in boxes) + CARD_MARGIN_MM
-    return (x0, y0, x1 - x0, y1 - y0)
 
 
 def _sheets(pdf: Path, dpi: int) -> list[np.ndarray]:

@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from forms.template import Template
+from forms.template import Template, card_area
 from palaute.cli import main
 from palaute.store import Survey
-from palaute.store.attachments import card_area
 from palaute.store.reading import READ_BY_SCAN, READ_CARDS, READ_STICKERS, how_read
 
 from .conftest import LAYOUTS

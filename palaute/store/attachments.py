@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from forms.template import Box, Page, Template, read_template_from_pdf
+from forms.template import Template, card_area, read_template_from_pdf
 from palaute.errors import InputError
 
 
@@ -34,7 +34,6 @@ def blank_pages_pdf(pdf_path: Path, pages: int) -> bytes:
 # A card's blank reference reaches this far beyond its registration marks: the faint outline
 # drawn to cut along lies 2.5 mm outside them (forms/kinds/cards.py), the neighbours' cut marks
 # further out.
-CARD_MARGIN_MM = 3.0
 MM_TO_PT = 72.0 / 25.4
 
 
@@ -91,16 +90,6 @@ def card_blanks_pdf(pdf_path: Path, template: Template) -> bytes:
             return buf.getvalue()
     except pikepdf.PdfError as exc:
         raise InputError("scanner.input.corrupt", file=str(pdf_path), error=str(exc)) from exc
-
-
-def card_area(page: Page) -> Box:
-    """The card around a card page's marks, QR and fields (template millimetres)."""
-    boxes = [m.box for m in page.marks] + [page.qr, page.id_text] + [f.box for f in page.fields]
-    x0 = min(b[0] for b in boxes) - CARD_MARGIN_MM
-    y0 = min(b[1] for b in boxes) - CARD_MARGIN_MM
-    x1 = max(b[0] + b[2] for b in boxes) + CARD_MARGIN_MM
-    y1 = max(b[1] + b[3] for b in boxes) + CARD_MARGIN_MM
-    return (x0, y0, x1 - x0, y1 - y0)
 
 
 def render_pages(pdf_data: bytes, dpi: float) -> dict[int, np.ndarray]:
