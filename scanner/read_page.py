@@ -12,6 +12,7 @@ them in later may leave them at their defaults ("" and 0).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
@@ -27,7 +28,14 @@ from scanner.read_boxes import outline_excess_mm2, read_boxes
 from scanner.read_likert import DigitBaseline, digit_nets, read_likert
 from scanner.read_line import read_line
 from scanner.read_text import read_text
-from scanner.register import Registration, find_markers, fit, projected_point, warp
+from scanner.register import (
+    Registration,
+    find_markers,
+    fit,
+    page_map,
+    projected_point,
+    warp_map,
+)
 from scanner.results import FieldResult, FieldStatus, PageIdentity, PageResult, PageStatus
 from scanner.templates import PageReference, TemplateSet
 
@@ -66,10 +74,13 @@ def read_page(
         )
     reader = _PageReader(templates, config, source_file, index)
     try:
-        return reader.read(image, dpi)
+        result, normalised = reader.read(image, dpi)
     except Exception:  # a bad image must never stop a batch
         log.exception("reading page %d of %s failed", index, source_file or "<image>")
         return reader.page(PageStatus.REJECTED, INTERNAL), None
+    if normalised is not None and reader.page_map is not None:
+        result = dataclasses.replace(result, warp=reader.page_map)
+    return result, normalised
 
 
 class _PageReader:
@@ -80,6 +91,15 @@ class _PageReader:
         self.config = config
         self.source_file = source_file
         self.index = index
+        self.page_map: tuple[float, ...] | None = None  # of the last page normalised
+
+    def normalise(
+        self, grey: np.ndarray, registration: Registration, size_mm: tuple[float, float]
+    ) -> np.ndarray:
+        """The whole page upright in template coordinates, its map kept in ``page_map``."""
+        matrix, size = page_map(registration, self.config.normalised_dpi, (0.0, 0.0, *size_mm))
+        self.page_map = tuple(float(v) for v in matrix.ravel())
+        return warp_map(grey, matrix, size)
 
     def page(
         self,
@@ -171,7 +191,7 @@ class _PageReader:
             identity = _with_rotation(identity, registration.rotation)
         reference = self.templates.reference(template.version, page.number)
         size_mm = (template.page_width, template.page_height)
-        normalised = warp(grey, registration, config.normalised_dpi, (0.0, 0.0, *size_mm))
+        normalised = self.normalise(grey, registration, size_mm)
 
         flags: list[str] = []
         if identity.source == "layout":
@@ -234,8 +254,7 @@ class _PageReader:
         first = next(iter(self.templates.values()), None)
         if first is None:
             return None
-        size_mm = (first.page_width, first.page_height)
-        return warp(grey, registration, self.config.normalised_dpi, (0.0, 0.0, *size_mm))
+        return self.normalise(grey, registration, (first.page_width, first.page_height))
 
 
 def read_fields(

@@ -188,21 +188,42 @@ def warp(
     border: int = 255,
 ) -> np.ndarray:
     """The part ``region_mm`` (x, y, w, h in template mm) of the scan, upright, at ``out_dpi``."""
+    matrix, size = page_map(registration, out_dpi, region_mm)
+    return warp_map(image, matrix, size, border)
+
+
+def page_map(
+    registration: Registration, out_dpi: float, region_mm: tuple[float, float, float, float]
+) -> tuple[np.ndarray, tuple[int, int]]:
+    """The map from pixels of ``region_mm`` upright at ``out_dpi`` to scan pixels (3×3, its last
+    row (0, 0, 1) when the map is affine within a tenth of a pixel), and the region's size in
+    those pixels (width, height)."""
     x, y, w, h = region_mm
     s = out_dpi / MM_PER_INCH
     # output pixel → template mm → scan pixel
     out_to_mm = np.array([[1.0 / s, 0.0, x], [0.0, 1.0 / s, y], [0.0, 0.0, 1.0]])
     matrix = registration.matrix @ out_to_mm
     size = (round(w * s), round(h * s))
-    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     matrix = matrix / matrix[2, 2]
     if _nearly_affine(matrix, size):
         # Flatbed and feeder scans are affine in practice; warpAffine is much cheaper.
+        matrix = np.vstack([matrix[:2], [0.0, 0.0, 1.0]])
+    return matrix, size
+
+
+def warp_map(
+    image: np.ndarray, matrix: np.ndarray, size: tuple[int, int], border: int = 255
+) -> np.ndarray:
+    """``image`` (grey or colour) resampled through ``matrix`` (output pixel → image pixel) onto
+    ``size`` (width, height); outside the image is ``border``."""
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    fill = (border,) * (image.shape[2] if image.ndim == 3 else 1)
+    if matrix[2, 0] == 0.0 and matrix[2, 1] == 0.0 and matrix[2, 2] == 1.0:
         return cv2.warpAffine(
-            image, matrix[:2], size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=border
+            image, matrix[:2], size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
         )
     return cv2.warpPerspective(
-        image, matrix, size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=border
+        image, matrix, size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
     )
 
 
