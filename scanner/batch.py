@@ -39,13 +39,15 @@ log = logging.getLogger(__name__)
 class Reader(Protocol):
     """The per-page reader's shape: ``scanner.read_page.read_page``.
 
+    It returns the page's result and its normalised image: an array, or anything
+    ``np.asarray`` turns into one (the reader's ``UprightPage``), or None.
     ``templates`` is what the caller gave ``run_batch`` (the reader's own set of forms, a mapping
     version → Template); ``config`` is omitted when the caller gave None.
     """
 
     def __call__(
         self, image: np.ndarray, dpi: float, templates: Any, config: Any = ..., /
-    ) -> tuple[PageResult, np.ndarray | None]: ...
+    ) -> tuple[PageResult, Any]: ...
 
 
 Progress = Callable[[int], None]
@@ -189,7 +191,7 @@ class _Reading:
             image, dpi, method = page.image, page.dpi, page.method
             if method != task.method:  # rendered instead: the bytes are not this image
                 embedded = None
-        normalised: np.ndarray | None = None
+        normalised: Any = None  # an array, or the reader's UprightPage (np.asarray: the page)
         try:
             if self.config is None:  # the reader's own defaults
                 result, normalised = self.reader(image, dpi, self.templates)
@@ -218,7 +220,7 @@ class _Reading:
             write_bytes(target, embedded.data)
             kind = ImageKind.NORMALISED
         elif normalised is not None:
-            write_image(target, normalised)
+            write_image(target, np.asarray(normalised))
             kind = ImageKind.NORMALISED
         elif result.status in _KEEP_SCAN_FOR:
             write_image(target, _reduced(image, dpi))
@@ -333,7 +335,7 @@ def _pages_or_zero(path: Path) -> int:
 
 def _read_page(
     image: np.ndarray, dpi: float, templates: Any, *config: Any
-) -> tuple[PageResult, np.ndarray | None]:
+) -> tuple[PageResult, Any]:
     """``scanner.read_page.read_page``, imported where pages are read: the batch's parent
     process, which only sends the reader to its reader processes, need not load OpenCV, zbar
     and the reader's modules."""

@@ -2,7 +2,8 @@
 
 ``read_page`` takes a greyscale page image in any orientation at any resolution (150-600 dpi)
 and returns a ``PageResult`` plus the normalised page (upright, template coordinates, at
-``config.normalised_dpi``), or None when the page could not be registered.  It never raises for a
+``config.normalised_dpi``; a ``scanner.upright.UprightPage``, resampled as far as reading needed
+it: ``np.asarray`` gives the whole page), or None when the page could not be registered.  It never raises for a
 bad image: such pages come back REJECTED, UNIDENTIFIED or BLANK with a reason key
 (``palaute/locale/<lang>/reader.json``).
 
@@ -34,10 +35,10 @@ from scanner.register import (
     fit,
     page_map,
     projected_point,
-    warp_map,
 )
 from scanner.results import FieldResult, FieldStatus, PageIdentity, PageResult, PageStatus
 from scanner.templates import PageReference, TemplateSet
+from scanner.upright import UprightPage
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def read_page(
     *,
     source_file: str = "",
     index: int = 0,
-) -> tuple[PageResult, np.ndarray | None]:
+) -> tuple[PageResult, UprightPage | None]:
     """Read one scanned page; see the module docstring."""
     if abs(templates.dpi - config.normalised_dpi) > 1e-6:
         raise ValueError(
@@ -95,11 +96,11 @@ class _PageReader:
 
     def normalise(
         self, grey: np.ndarray, registration: Registration, size_mm: tuple[float, float]
-    ) -> np.ndarray:
+    ) -> UprightPage:
         """The whole page upright in template coordinates, its map kept in ``page_map``."""
         matrix, size = page_map(registration, self.config.normalised_dpi, (0.0, 0.0, *size_mm))
         self.page_map = tuple(float(v) for v in matrix.ravel())
-        return warp_map(grey, matrix, size)
+        return UprightPage(grey, matrix, size)
 
     def page(
         self,
@@ -123,7 +124,7 @@ class _PageReader:
             reason_params=dict(params),
         )
 
-    def read(self, image: np.ndarray, dpi: float) -> tuple[PageResult, np.ndarray | None]:
+    def read(self, image: np.ndarray, dpi: float) -> tuple[PageResult, UprightPage | None]:
         grey = _as_grey(image)
         if grey is None or not 50.0 <= dpi <= 1200.0:
             return self.page(PageStatus.REJECTED, BAD_IMAGE), None
@@ -224,7 +225,7 @@ class _PageReader:
         normalised = self._warp_first_frame(grey, registration)
         if normalised is None:
             return None
-        match = match_layout(normalised, self.templates, config)
+        match = match_layout(normalised.whole(), self.templates, config)
         if match is None:
             return None
         log.debug(
@@ -250,7 +251,7 @@ class _PageReader:
         )
         return template, template.page(match.page), identity
 
-    def _warp_first_frame(self, grey: np.ndarray, registration: Registration) -> np.ndarray | None:
+    def _warp_first_frame(self, grey: np.ndarray, registration: Registration) -> UprightPage | None:
         first = next(iter(self.templates.values()), None)
         if first is None:
             return None
@@ -258,7 +259,7 @@ class _PageReader:
 
 
 def read_fields(
-    normalised: np.ndarray,
+    normalised: np.ndarray | UprightPage,
     reference: PageReference,
     template: Template,
     page: Page,
