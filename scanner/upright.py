@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import cv2
 import numpy as np
 
 from scanner.register import warp_map
@@ -62,16 +61,8 @@ class UprightPage:
         if self._whole is not None:
             return self._whole[::step, ::step]
         width, height = self.size
-        xs = np.arange(0, width, step, dtype=np.float64)
-        ys = np.arange(0, height, step, dtype=np.float64)
-        gx, gy = np.meshgrid(xs, ys)
-        m = self.matrix
-        w = m[2, 0] * gx + m[2, 1] * gy + m[2, 2]
-        mapx = ((m[0, 0] * gx + m[0, 1] * gy + m[0, 2]) / w).astype(np.float32)
-        mapy = ((m[1, 0] * gx + m[1, 1] * gy + m[1, 2]) / w).astype(np.float32)
-        return cv2.remap(
-            self.scan, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255
-        )
+        spread = np.diag([float(step), float(step), 1.0])
+        return warp_map(self.scan, self.matrix @ spread, (-(-width // step), -(-height // step)))
 
 
 def padded_crop(image: np.ndarray, x0: int, y0: int, x1: int, y1: int, fill: int) -> np.ndarray:
