@@ -87,7 +87,7 @@ def _read(
         if crops and normalised is not None and r is not None and o in (WRONG, FLAGGED):
             s = 200.0 / 25.4
             x, y, w, h = r.crop
-            out.crops[t.field_id] = normalised[
+            out.crops[t.field_id] = np.asarray(normalised)[
                 round(y * s) : round((y + h) * s), round(x * s) : round((x + w) * s)
             ].copy()
     return out

@@ -30,7 +30,7 @@ import numpy as np
 from forms.template import Template
 from palaute.errors import InputError, PalauteError
 from scanner.ingest import Encoded, SourcePage, decode, file_sha256, iter_pages, page_count
-from scanner.page_images import write_image
+from scanner.page_images import PageWarp, source_suffix, write_bytes, write_image
 from scanner.results import PageResult, PageStatus
 
 log = logging.getLogger(__name__)
@@ -39,13 +39,15 @@ log = logging.getLogger(__name__)
 class Reader(Protocol):
     """The per-page reader's shape: ``scanner.read_page.read_page``.
 
+    It returns the page's result and its normalised image: an array, or anything
+    ``np.asarray`` turns into one (the reader's ``UprightPage``), or None.
     ``templates`` is what the caller gave ``run_batch`` (the reader's own set of forms, a mapping
     version → Template); ``config`` is omitted when the caller gave None.
     """
 
     def __call__(
         self, image: np.ndarray, dpi: float, templates: Any, config: Any = ..., /
-    ) -> tuple[PageResult, np.ndarray | None]: ...
+    ) -> tuple[PageResult, Any]: ...
 
 
 Progress = Callable[[int], None]
@@ -73,6 +75,7 @@ class PageSink(Protocol):
         dpi: float | None = None,
         ingest_method: str | None = None,
         image_kind: str | None = None,
+        warp: str | None = None,
     ) -> int: ...
 
     def finish_file(self, file_id: int) -> None: ...
@@ -130,7 +133,8 @@ class _Task:
 class ImageKind:
     """What the stored page image shows."""
 
-    NORMALISED = "normalised"  # upright, in template coordinates (the reader's output)
+    NORMALISED = "normalised"  # upright, in template coordinates (the reader's output), or
+    # the scan itself with the map that makes it so (a PageWarp stored with the page)
     SCAN = "scan"  # the page as scanned, at most SCAN_IMAGE_DPI: for pages the reader could not
     # normalise but a clerk must look at (unidentified, rejected by the reader)
 
@@ -148,6 +152,7 @@ class Outcome:
     image_kind: str | None  # ImageKind of its stored image
     dpi: float  # of the page as decoded
     method: str  # how the page image was obtained (SourcePage.method)
+    warp: str | None = None  # PageWarp (JSON) when the stored image is the scan itself
 
 
 class _Reading:
@@ -160,6 +165,7 @@ class _Reading:
 
     def __call__(self, task: _Task) -> Outcome:
         image, dpi, method = task.image, task.dpi, task.method
+        embedded = task.encoded  # the page's own compressed bytes, while they are what is read
         if image is None:
             page = SourcePage(
                 Path(task.source), task.index, None, dpi, method, encoded=task.encoded
@@ -183,7 +189,9 @@ class _Reading:
                 )
                 return Outcome(refused, None, task.dpi, "")
             image, dpi, method = page.image, page.dpi, page.method
-        normalised: np.ndarray | None = None
+            if method != task.method:  # rendered instead: the bytes are not this image
+                embedded = None
+        normalised: Any = None  # an array, or the reader's UprightPage (np.asarray: the page)
         try:
             if self.config is None:  # the reader's own defaults
                 result, normalised = self.reader(image, dpi, self.templates)
@@ -200,8 +208,19 @@ class _Reading:
             )
         target = Path(task.image_target)
         kind: str | None = None
-        if normalised is not None:
-            write_image(target, normalised)
+        warp: PageWarp | None = None
+        suffix = source_suffix(embedded.data) if embedded is not None else None
+        if normalised is not None and result.warp is not None and embedded and suffix:
+            # The scan as it came, with the map that makes it the normalised page: nothing to
+            # encode (see scanner.page_images).
+            target = target.with_suffix(suffix)
+            warp = PageWarp(
+                result.warp, (normalised.shape[1], normalised.shape[0]), embedded.rotate
+            )
+            write_bytes(target, embedded.data)
+            kind = ImageKind.NORMALISED
+        elif normalised is not None:
+            write_image(target, np.asarray(normalised))
             kind = ImageKind.NORMALISED
         elif result.status in _KEEP_SCAN_FOR:
             write_image(target, _reduced(image, dpi))
@@ -211,8 +230,9 @@ class _Reading:
             source_file=task.source,
             index=task.index,
             image_path=str(target) if kind else None,
+            warp=None,
         )
-        return Outcome(result, kind, dpi, method)
+        return Outcome(result, kind, dpi, method, warp.to_json() if warp else None)
 
 
 def _reduced(image: np.ndarray, dpi: float) -> np.ndarray:
@@ -315,7 +335,7 @@ def _pages_or_zero(path: Path) -> int:
 
 def _read_page(
     image: np.ndarray, dpi: float, templates: Any, *config: Any
-) -> tuple[PageResult, np.ndarray | None]:
+) -> tuple[PageResult, Any]:
     """``scanner.read_page.read_page``, imported where pages are read: the batch's parent
     process, which only sends the reader to its reader processes, need not load OpenCV, zbar
     and the reader's modules."""
@@ -453,7 +473,12 @@ class _Batch:
             self._maybe_finish(state)
             return
         self._store(
-            state, done.result, dpi=done.dpi, method=done.method, image_kind=done.image_kind
+            state,
+            done.result,
+            dpi=done.dpi,
+            method=done.method,
+            image_kind=done.image_kind,
+            warp=done.warp,
         )
         self._maybe_finish(state)
 
@@ -465,13 +490,19 @@ class _Batch:
         dpi: float,
         method: str = "",
         image_kind: str | None = None,
+        warp: str | None = None,
     ) -> None:
         assert state.file_id is not None
         file_id = state.file_id
 
         def store(result: PageResult) -> None:
             self.sink.store_page(
-                file_id, result, dpi=dpi, ingest_method=method or None, image_kind=image_kind
+                file_id,
+                result,
+                dpi=dpi,
+                ingest_method=method or None,
+                image_kind=image_kind,
+                warp=warp,
             )
 
         try:

@@ -21,6 +21,9 @@ class ReaderConfig:
     # -- finding the page ----------------------------------------------------------------
     detect_dpi: float = 150.0  # markers are searched in corner crops resampled to this
     corner_search_mm: float = 45.0  # size of the square searched at each image corner
+    marker_window_mm: float = 4.0  # first search: one local-threshold window this wide (about
+    # two of the mark's cells); corners where it finds nothing are searched again with the
+    # detector's full range of windows (uneven lighting, a faded or damaged mark)
     qr_dpi: float = 200.0  # the QR area is resampled to this before decoding
     qr_margin_mm: float = 4.0  # extra margin around the template's QR box when cropping it
     blank_dpi: float = 50.0  # blank pages are judged on a copy this coarse

@@ -19,6 +19,7 @@ from forms.template import Box
 from scanner.config import ReaderConfig
 from scanner.register import MM_PER_INCH
 from scanner.templates import PageReference
+from scanner.upright import UprightPage, padded_crop, page_crop, page_sample
 
 _SPECK_KERNEL = np.ones((2, 2), np.uint8)
 
@@ -94,28 +95,16 @@ def joined_pieces(mask: np.ndarray, radius: int) -> Pieces:
     return Pieces(top, left, part, count, labels)
 
 
-def page_ink_threshold(page: np.ndarray, config: ReaderConfig) -> int:
+def page_ink_threshold(page: np.ndarray | UprightPage, config: ReaderConfig) -> int:
     """Scan pixels darker than this are ink: below the page's own paper level by a margin that
     is large enough to clear the paper's noise and texture, and no larger (pencil and light
     blue pen are only a little darker than paper)."""
-    sample = page[::10, ::10].ravel()
+    sample = page_sample(page, 10).ravel()
     median, paper = np.percentile(sample, (50, 90))
     bare = sample[sample >= median]  # most of a page is paper: its upper half is surely paper
     noise = 1.4826 * float(np.median(np.abs(bare - np.median(bare)))) if bare.size else 0.0
     contrast = max(config.ink_min_contrast * float(paper), config.ink_noise_factor * noise)
     return int(float(paper) - contrast)
-
-
-def _crop(image: np.ndarray, x0: int, y0: int, x1: int, y1: int, fill: int) -> np.ndarray:
-    """``image[y0:y1, x0:x1]``, padded with ``fill`` where it leaves the image."""
-    h, w = image.shape
-    if x0 >= 0 and y0 >= 0 and x1 <= w and y1 <= h:
-        return image[y0:y1, x0:x1]
-    out = np.full((y1 - y0, x1 - x0), fill, image.dtype)
-    sx0, sy0, sx1, sy1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
-    if sx1 > sx0 and sy1 > sy0:
-        out[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = image[sy0:sy1, sx0:sx1]
-    return out
 
 
 def local_shift(
@@ -176,7 +165,7 @@ def _subpixel(result: np.ndarray, y: int, x: int, axis: int) -> float:
 
 
 def added_ink(
-    page: np.ndarray,
+    page: np.ndarray | UprightPage,
     reference: PageReference,
     box: Box,
     margin_mm: float,
@@ -195,11 +184,12 @@ def added_ink(
     y0 = round((y - margin_mm) * s)
     x1 = round((x + w + margin_mm) * s)
     y1 = round((y + h + margin_mm) * s)
-    ref = _crop(reference.image, x0, y0, x1, y1, 255)
+    ref = padded_crop(reference.image, x0, y0, x1, y1, 255)
     shift = (0, 0)
+    wide: np.ndarray | None = None
     if realign:
         search = max(1, round(config.realign_search_mm * s))
-        wide = _crop(page, x0 - search, y0 - search, x1 + search, y1 + search, 255)
+        wide = page_crop(page, x0 - search, y0 - search, x1 + search, y1 + search)
         # The blank form's side is the same on every page: resampled once per field.
         key = ("realign", x0, y0, x1, y1, dpi, config.realign_dpi)
         small = reference.derived.get(key)
@@ -207,8 +197,11 @@ def added_ink(
             small = reference.derived[key] = _small(ref, dpi, config)
         shift = local_shift(wide, ref, search, dpi, config, small)
     dx, dy = shift
-    scan = _crop(page, x0 + dx, y0 + dy, x1 + dx, y1 + dy, 255)
-    printed = _crop(reference.ink, x0, y0, x1, y1, 255)
+    if wide is None:
+        scan = page_crop(page, x0 + dx, y0 + dy, x1 + dx, y1 + dy)
+    else:  # the shifted crop lies within the searched one (|dx|, |dy| <= search)
+        scan = wide[search + dy : search + dy + y1 - y0, search + dx : search + dx + x1 - x0]
+    printed = padded_crop(reference.ink, x0, y0, x1, y1, 255)
     # Comparisons viewed as uint8 0/1: no conversion pass over the crop.
     dark = np.less(scan, threshold).view(np.uint8)
     mask = dark & np.equal(printed, 0).view(np.uint8)

@@ -2,7 +2,8 @@
 
 ``read_page`` takes a greyscale page image in any orientation at any resolution (150-600 dpi)
 and returns a ``PageResult`` plus the normalised page (upright, template coordinates, at
-``config.normalised_dpi``), or None when the page could not be registered.  It never raises for a
+``config.normalised_dpi``; a ``scanner.upright.UprightPage``, resampled as far as reading needed
+it: ``np.asarray`` gives the whole page), or None when the page could not be registered.  It never raises for a
 bad image: such pages come back REJECTED, UNIDENTIFIED or BLANK with a reason key
 (``palaute/locale/<lang>/reader.json``).
 
@@ -12,6 +13,7 @@ them in later may leave them at their defaults ("" and 0).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
@@ -27,9 +29,16 @@ from scanner.read_boxes import outline_excess_mm2, read_boxes
 from scanner.read_likert import DigitBaseline, digit_nets, read_likert
 from scanner.read_line import read_line
 from scanner.read_text import read_text
-from scanner.register import Registration, find_markers, fit, projected_point, warp
+from scanner.register import (
+    Registration,
+    find_markers,
+    fit,
+    page_map,
+    projected_point,
+)
 from scanner.results import FieldResult, FieldStatus, PageIdentity, PageResult, PageStatus
 from scanner.templates import PageReference, TemplateSet
+from scanner.upright import UprightPage
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +66,7 @@ def read_page(
     *,
     source_file: str = "",
     index: int = 0,
-) -> tuple[PageResult, np.ndarray | None]:
+) -> tuple[PageResult, UprightPage | None]:
     """Read one scanned page; see the module docstring."""
     if abs(templates.dpi - config.normalised_dpi) > 1e-6:
         raise ValueError(
@@ -66,10 +75,13 @@ def read_page(
         )
     reader = _PageReader(templates, config, source_file, index)
     try:
-        return reader.read(image, dpi)
+        result, normalised = reader.read(image, dpi)
     except Exception:  # a bad image must never stop a batch
         log.exception("reading page %d of %s failed", index, source_file or "<image>")
         return reader.page(PageStatus.REJECTED, INTERNAL), None
+    if normalised is not None and reader.page_map is not None:
+        result = dataclasses.replace(result, warp=reader.page_map)
+    return result, normalised
 
 
 class _PageReader:
@@ -80,6 +92,15 @@ class _PageReader:
         self.config = config
         self.source_file = source_file
         self.index = index
+        self.page_map: tuple[float, ...] | None = None  # of the last page normalised
+
+    def normalise(
+        self, grey: np.ndarray, registration: Registration, size_mm: tuple[float, float]
+    ) -> UprightPage:
+        """The whole page upright in template coordinates, its map kept in ``page_map``."""
+        matrix, size = page_map(registration, self.config.normalised_dpi, (0.0, 0.0, *size_mm))
+        self.page_map = tuple(float(v) for v in matrix.ravel())
+        return UprightPage(grey, matrix, size)
 
     def page(
         self,
@@ -103,7 +124,7 @@ class _PageReader:
             reason_params=dict(params),
         )
 
-    def read(self, image: np.ndarray, dpi: float) -> tuple[PageResult, np.ndarray | None]:
+    def read(self, image: np.ndarray, dpi: float) -> tuple[PageResult, UprightPage | None]:
         grey = _as_grey(image)
         if grey is None or not 50.0 <= dpi <= 1200.0:
             return self.page(PageStatus.REJECTED, BAD_IMAGE), None
@@ -171,7 +192,7 @@ class _PageReader:
             identity = _with_rotation(identity, registration.rotation)
         reference = self.templates.reference(template.version, page.number)
         size_mm = (template.page_width, template.page_height)
-        normalised = warp(grey, registration, config.normalised_dpi, (0.0, 0.0, *size_mm))
+        normalised = self.normalise(grey, registration, size_mm)
 
         flags: list[str] = []
         if identity.source == "layout":
@@ -204,7 +225,7 @@ class _PageReader:
         normalised = self._warp_first_frame(grey, registration)
         if normalised is None:
             return None
-        match = match_layout(normalised, self.templates, config)
+        match = match_layout(normalised.whole(), self.templates, config)
         if match is None:
             return None
         log.debug(
@@ -230,16 +251,15 @@ class _PageReader:
         )
         return template, template.page(match.page), identity
 
-    def _warp_first_frame(self, grey: np.ndarray, registration: Registration) -> np.ndarray | None:
+    def _warp_first_frame(self, grey: np.ndarray, registration: Registration) -> UprightPage | None:
         first = next(iter(self.templates.values()), None)
         if first is None:
             return None
-        size_mm = (first.page_width, first.page_height)
-        return warp(grey, registration, self.config.normalised_dpi, (0.0, 0.0, *size_mm))
+        return self.normalise(grey, registration, (first.page_width, first.page_height))
 
 
 def read_fields(
-    normalised: np.ndarray,
+    normalised: np.ndarray | UprightPage,
     reference: PageReference,
     template: Template,
     page: Page,

@@ -34,20 +34,27 @@ class Registration:
 
 
 @cache
-def _detector() -> cv2.aruco.ArucoDetector:
+def _detector(window_px: int = 0) -> cv2.aruco.ArucoDetector:
+    """The marker detector; with ``window_px``, thresholding with that one window only (the
+    default tries three sizes: three times the work)."""
     dictionary = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, ARUCO_DICTIONARY))
     params = cv2.aruco.DetectorParameters()
     params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
+    if window_px:
+        params.adaptiveThreshWinSizeMin = window_px
+        params.adaptiveThreshWinSizeMax = window_px
     return cv2.aruco.ArucoDetector(dictionary, params)
 
 
-def _detect(image: np.ndarray, scale: float, offset: tuple[int, int]) -> dict[int, np.ndarray]:
+def _detect(
+    image: np.ndarray, scale: float, offset: tuple[int, int], window_px: int = 0
+) -> dict[int, np.ndarray]:
     """Markers with ids 0..3 in ``image`` (resampled by ``scale``); corners in source pixels."""
     if scale < 1.0:
         image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     else:
         scale = 1.0
-    corners, ids, _ = _detector().detectMarkers(image)
+    corners, ids, _ = _detector(window_px).detectMarkers(image)
     found: dict[int, np.ndarray] = {}
     if ids is None:
         return found
@@ -69,11 +76,17 @@ def find_markers(image: np.ndarray, dpi: float, config: ReaderConfig) -> dict[in
     scale = config.detect_dpi / dpi
     side = round(config.corner_search_mm * dpi / MM_PER_INCH)
     h, w = image.shape[:2]
+    window = max(3, round(config.marker_window_mm * config.detect_dpi / MM_PER_INCH) | 1)
     found: dict[int, np.ndarray] = {}
     if side * 2 < min(h, w):
-        for y0 in (0, h - side):
-            for x0 in (0, w - side):
-                found.update(_detect(image[y0 : y0 + side, x0 : x0 + side], scale, (x0, y0)))
+        corners = [(x0, y0) for y0 in (0, h - side) for x0 in (0, w - side)]
+        for x0, y0 in corners:
+            found.update(_detect(image[y0 : y0 + side, x0 : x0 + side], scale, (x0, y0), window))
+        if len(found) < 4:
+            for x0, y0 in corners:
+                crop = image[y0 : y0 + side, x0 : x0 + side]
+                for marker_id, points in _detect(crop, scale, (x0, y0)).items():
+                    found.setdefault(marker_id, points)
     if len(found) < 4:
         whole = _detect(image, scale, (0, 0))
         for marker_id, points in whole.items():
@@ -175,21 +188,42 @@ def warp(
     border: int = 255,
 ) -> np.ndarray:
     """The part ``region_mm`` (x, y, w, h in template mm) of the scan, upright, at ``out_dpi``."""
+    matrix, size = page_map(registration, out_dpi, region_mm)
+    return warp_map(image, matrix, size, border)
+
+
+def page_map(
+    registration: Registration, out_dpi: float, region_mm: tuple[float, float, float, float]
+) -> tuple[np.ndarray, tuple[int, int]]:
+    """The map from pixels of ``region_mm`` upright at ``out_dpi`` to scan pixels (3×3, its last
+    row (0, 0, 1) when the map is affine within a tenth of a pixel), and the region's size in
+    those pixels (width, height)."""
     x, y, w, h = region_mm
     s = out_dpi / MM_PER_INCH
     # output pixel → template mm → scan pixel
     out_to_mm = np.array([[1.0 / s, 0.0, x], [0.0, 1.0 / s, y], [0.0, 0.0, 1.0]])
     matrix = registration.matrix @ out_to_mm
     size = (round(w * s), round(h * s))
-    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     matrix = matrix / matrix[2, 2]
     if _nearly_affine(matrix, size):
         # Flatbed and feeder scans are affine in practice; warpAffine is much cheaper.
+        matrix = np.vstack([matrix[:2], [0.0, 0.0, 1.0]])
+    return matrix, size
+
+
+def warp_map(
+    image: np.ndarray, matrix: np.ndarray, size: tuple[int, int], border: int = 255
+) -> np.ndarray:
+    """``image`` (grey or colour) resampled through ``matrix`` (output pixel → image pixel) onto
+    ``size`` (width, height); outside the image is ``border``."""
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    fill = (border,) * (image.shape[2] if image.ndim == 3 else 1)
+    if matrix[2, 0] == 0.0 and matrix[2, 1] == 0.0 and matrix[2, 2] == 1.0:
         return cv2.warpAffine(
-            image, matrix[:2], size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=border
+            image, matrix[:2], size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
         )
     return cv2.warpPerspective(
-        image, matrix, size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=border
+        image, matrix, size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
     )
 
 

@@ -78,6 +78,8 @@ class PageResult:
     registration_error_mm: float | None = None  # RMS residual of the mark fit, millimetres
     fields: tuple[FieldResult, ...] = ()
     image_path: str | None = None  # normalised page image on disk (set by the store)
+    warp: tuple[float, ...] | None = None  # normalised pixel → scan pixel (row-major 3×3) of
+    # the normalised page returned with this result: the scan itself can be kept instead of it
     reason_params: dict[str, Any] = field(default_factory=dict)
 
     @property

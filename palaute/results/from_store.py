@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 TEXT_CROP_MARGIN_MM = 1.0  # the report shows the writing itself, not the surroundings
 
 _ANSWERS = """
-SELECT r.id AS respondent, r.version, r.serial, p.read_at, p.image_path, p.image_kind, p.dpi,
+SELECT r.id AS respondent, r.version, r.serial, p.read_at, p.image_path, p.image_kind, p.dpi, p.warp,
        f.field_id, f.value, f.status, f.reviewed_by, f.text, f.transcribed,
        f.crop_x, f.crop_y, f.crop_w, f.crop_h
 FROM respondents r
@@ -91,7 +91,13 @@ def _crop(survey: Survey, row: object) -> bytes | None:
     try:
         path = images.resolve(survey.images_dir, row["image_path"])  # type: ignore[index]
         box = (row["crop_x"], row["crop_y"], row["crop_w"], row["crop_h"])  # type: ignore[index]
-        return images.field_crop(path, row["dpi"], box, margin_mm=TEXT_CROP_MARGIN_MM)  # type: ignore[index]
+        return images.field_crop(
+            path,
+            row["dpi"],  # type: ignore[index]
+            box,
+            margin_mm=TEXT_CROP_MARGIN_MM,
+            warp=row["warp"],  # type: ignore[index]
+        )
     except images.ImageMissing:
         log.warning("no page image for a written answer; the report lists it without its crop")
         return None

@@ -553,7 +553,9 @@ def create_app(
         field, page = field_or_404(request.path_params["pk"])
         try:
             path = images.resolve(access.get().images_dir, page.image_path)
-            data = await run_in_threadpool(images.field_crop, path, page.dpi, field.crop)
+            data = await run_in_threadpool(
+                images.field_crop, path, page.dpi, field.crop, warp=page.warp
+            )
         except images.ImageMissing as exc:
             raise HTTPException(status_code=404) from exc
         return Response(data, media_type="image/png", headers=IMAGE_CACHE)
@@ -572,7 +574,9 @@ def create_app(
             highlight = field.crop
         try:
             path = images.resolve(survey.images_dir, page.image_path)
-            data = await run_in_threadpool(images.page_view, path, page.dpi, highlight)
+            data = await run_in_threadpool(
+                images.page_view, path, page.dpi, highlight, warp=page.warp
+            )
         except images.ImageMissing as exc:
             raise HTTPException(status_code=404) from exc
         return Response(data, media_type="image/png", headers=IMAGE_CACHE)

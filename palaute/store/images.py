@@ -1,4 +1,5 @@
-"""Field crops and page views for the desk, cut from the stored normalised page images.
+"""Field crops and page views for the desk, cut from the stored normalised page images (a page
+kept as the scan itself is made upright first: ``scanner.page_images``).
 
 Only paths read from the survey database reach this module, and each is checked to stay inside
 the survey's images folder; nothing from a request is ever joined onto a path.
@@ -11,9 +12,11 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from forms.template import Box
+from scanner.page_images import PageWarp, upright
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +44,23 @@ def resolve(images_dir: Path, relative: str | None) -> Path:
 
 
 @lru_cache(maxsize=6)
-def _load(path: Path, mtime_ns: int) -> Image.Image:
+def _load(path: Path, mtime_ns: int, warp: str | None) -> Image.Image:
     with Image.open(path) as im:
         im.load()
         # Colour page images (sticker posters) stay in colour: the clerk tells stickers apart.
-        return im.convert("RGB") if im.mode in ("RGB", "RGBA", "P", "YCbCr") else im.convert("L")
+        colour = im.mode in ("RGB", "RGBA", "P", "YCbCr")
+        image = im.convert("RGB") if colour else im.convert("L")
+    if warp is None:
+        return image
+    return Image.fromarray(upright(np.asarray(image), PageWarp.from_json(warp)))
 
 
-def load(path: Path) -> Image.Image:
+def load(path: Path, warp: str | None = None) -> Image.Image:
+    """The page upright in template coordinates; ``warp``: the page's stored PageWarp (JSON)
+    when the file is the scan itself."""
     try:
-        return _load(path, path.stat().st_mtime_ns)
-    except (OSError, Image.DecompressionBombError) as exc:
+        return _load(path, path.stat().st_mtime_ns, warp)
+    except (OSError, ValueError, KeyError, Image.DecompressionBombError) as exc:
         raise ImageMissing(str(path)) from exc
 
 
@@ -65,9 +74,15 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def field_crop(path: Path, dpi: float | None, box: Box, margin_mm: float = CROP_MARGIN_MM) -> bytes:
+def field_crop(
+    path: Path,
+    dpi: float | None,
+    box: Box,
+    margin_mm: float = CROP_MARGIN_MM,
+    warp: str | None = None,
+) -> bytes:
     """PNG of the field's box and its surroundings, the box framed."""
-    page = load(path)
+    page = load(path, warp)
     dpi = dpi or DEFAULT_DPI
     x, y, w, h = box
     left = max(0, _px(x - margin_mm, dpi))
@@ -86,9 +101,11 @@ def field_crop(path: Path, dpi: float | None, box: Box, margin_mm: float = CROP_
     return _png(crop)
 
 
-def page_view(path: Path, dpi: float | None, highlight: Box | None = None) -> bytes:
+def page_view(
+    path: Path, dpi: float | None, highlight: Box | None = None, warp: str | None = None
+) -> bytes:
     """PNG of the whole page scaled to :data:`PAGE_WIDTH`, with ``highlight`` framed."""
-    page = load(path).convert("RGB")
+    page = load(path, warp).convert("RGB")
     dpi = dpi or DEFAULT_DPI
     if highlight is not None:
         x, y, w, h = highlight

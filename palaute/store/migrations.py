@@ -131,6 +131,10 @@ STEPS: tuple[str, ...] = (
     """
     ALTER TABLE respondents ADD COLUMN manual INTEGER NOT NULL DEFAULT 0;  -- 1: pages set by a clerk
     """,
+    # 4 -- a page image may be the scan itself, kept with the map that makes it upright
+    """
+    ALTER TABLE pages ADD COLUMN warp TEXT;  -- scanner.page_images.PageWarp (JSON) or NULL
+    """,
 )
 
 

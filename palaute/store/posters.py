@@ -210,15 +210,23 @@ def _blank(
 def _colour_page_image(survey: Survey, row: Any, image: np.ndarray, template: Template) -> None:
     """Put the page image kept for the clerk in colour (the reader stored it in grey): the
     sticker colours are what the clerk checks."""
-    from scanner.page_images import write_image
+    from scanner.page_images import PAGE_SUFFIX, write_image
 
     if not row["image_path"] or not row["dpi"]:
         return
+    # The reader may have kept the scan itself (with its warp): the colour page replaces it
+    # as a normalised JPEG.
+    relative = Path(row["image_path"]).with_suffix(PAGE_SUFFIX).as_posix()
     try:
         warped = _warped(image, template, int(row["page_number"]), float(row["dpi"]) / 25.4)
-        write_image(survey.images_dir / row["image_path"], warped)
+        write_image(survey.images_dir / relative, warped)
     except (PalauteError, OSError) as exc:
         log.info("poster page %s keeps its grey image: %s", row["id"], exc)
+        return
+    with survey.transaction() as c:
+        c.execute(
+            "UPDATE pages SET image_path = ?, warp = NULL WHERE id = ?", (relative, row["id"])
+        )
 
 
 def replace_zone_fields(

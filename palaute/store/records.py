@@ -55,6 +55,7 @@ class PageRow:
     image_kind: str | None  # "normalised" (template coordinates) or "scan" (as scanned, reduced)
     dpi: float | None
     ingest_method: str | None
+    warp: str | None = None  # scanner.page_images.PageWarp (JSON): the image is the scan itself
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> PageRow:
@@ -78,6 +79,7 @@ class PageRow:
             image_kind=row["image_kind"],
             dpi=row["dpi"],
             ingest_method=row["ingest_method"],
+            warp=row["warp"],
         )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from palaute.errors import StoreError
+from palaute.store import images
 from palaute.store.records import FieldRow, PageRow
 from palaute.store.survey import ConflictError, Survey, now
 from scanner.page_images import PAGE_SUFFIX, write_image
@@ -232,8 +233,6 @@ def rotate_page(
     The turned image is written beside the original (which is kept); the page's ``image_path``
     and ``rotation`` change.  Only pages without fields: a read page's crops would no longer fit.
     """
-    from PIL import Image
-
     if degrees not in (90, 180, 270):
         raise ValueError(f"cannot rotate by {degrees}")
     page = survey.page(page_id)
@@ -249,14 +248,23 @@ def rotate_page(
     original = Path(page.image_path or "")
     stem = original.stem.split(".r")[0]
     target_rel = original.with_name(f"{stem}.r{total}{PAGE_SUFFIX}").as_posix()
-    with Image.open(source) as im:
-        turned = im.rotate(-degrees, expand=True)  # PIL turns counter-clockwise
+    try:
+        shown = images.load(source, page.warp)
+    except images.ImageMissing as exc:
+        raise StoreError("store.no_such_page", page=page_id) from exc
+    turned = shown.rotate(-degrees, expand=True)  # PIL turns counter-clockwise
     write_image(survey.images_dir / target_rel, np.asarray(turned.convert("L")))
     with survey.transaction() as c:
         row = c.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
         if page_state(PageRow.from_row(row)) != expected_state:
             raise ConflictError("store.conflict", field=f"page {page_id}", revision=0)
         survey._set_logged(
-            c, "page", "pages", page_id, row, {"image_path": target_rel, "rotation": total}, who
+            c,
+            "page",
+            "pages",
+            page_id,
+            row,
+            {"image_path": target_rel, "rotation": total, "warp": None},
+            who,
         )
     return survey.page(page_id)

@@ -284,13 +284,16 @@ class Survey:
         dpi: float | None = None,
         ingest_method: str | None = None,
         image_kind: str | None = None,
+        warp: str | None = None,
     ) -> int:
         """Store one page's reading (page row + field rows, one transaction); returns the page id.
 
         ``image`` is the normalised page image, written as PNG under :attr:`images_dir`; when the
         image was already written (by a worker process), pass ``result.image_path`` instead, either
         absolute or relative to :attr:`images_dir`.  ``image_kind`` says what the image shows
-        (``scanner.batch.ImageKind``: "normalised" by default when there is one, or "scan").
+        (``scanner.batch.ImageKind``: "normalised" by default when there is one, or "scan");
+        ``warp`` (``scanner.page_images.PageWarp`` as JSON) says the image is the scan itself
+        and how it becomes the normalised page.
         Storing a page twice keeps the first.
         """
         sha = self._file_sha(file_id)
@@ -326,7 +329,7 @@ class Survey:
                 "INSERT INTO pages (file_id, page_index, status, reason, reason_params, version,"
                 " page_number, serial, rotation, identity_source, identity_confidence,"
                 " registration_error_mm, confidence, image_path, image_kind, dpi, ingest_method,"
-                " read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " read_at, warp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     file_id,
                     result.index,
@@ -346,6 +349,7 @@ class Survey:
                     dpi,
                     ingest_method,
                     now(),
+                    warp if rel and image is None else None,
                 ),
             )
             page_id = int(cur.lastrowid or 0)
