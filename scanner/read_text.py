@@ -323,10 +323,12 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
     mask, line_px = remove_straight_lines(mask, ink.printed, ink.px_per_mm, config)
     area = ink.area_mm2(float(mask.sum()))
     spread = 0.0
+    width = 0  # pixels from the leftmost ink to the rightmost
     if area > 0:
         xs = np.flatnonzero(mask.any(axis=0))
         ys = np.flatnonzero(mask.any(axis=1))
-        spread = max(int(xs[-1] - xs[0]), int(ys[-1] - ys[0])) / ink.px_per_mm
+        width = int(xs[-1] - xs[0])
+        spread = max(width, int(ys[-1] - ys[0])) / ink.px_per_mm
     scores = {"ink_mm2": area, "spread_mm": spread}
     if line_px:
         scores["line_mm2"] = ink.area_mm2(line_px)
@@ -346,6 +348,11 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
             outcome.margin_confidence(config.text_written_mm2, area, config.text_blank_mm2),
             outcome.BLANK,
         )
+    if area < config.text_written_mm2 and width >= config.text_scattered_width * mask.shape[1]:
+        # Too little ink for a word, and scattered over nearly the whole box: dots along a
+        # fold, a stain's rim, noise.  A faint word is shorter; a person looks rather than let
+        # crumbs pass as unclear writing.
+        return done(FieldStatus.AMBIGUOUS, 0.4, outcome.TEXT_UNCLEAR)
     if area >= config.text_written_mm2 and spread >= config.text_min_spread_mm:
         conf = outcome.margin_confidence(area, 0.0, config.text_written_mm2)
         return done(FieldStatus.WRITTEN, conf, outcome.WRITTEN)
