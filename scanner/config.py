@@ -157,6 +157,9 @@ class ReaderConfig:
     text_written_mm2: float = 6.0  # ink that makes a text field written
     text_blank_mm2: float = 2.0  # ink below this is blank; between is unclear
     text_min_spread_mm: float = 4.0  # written ink spans at least this (width or height)
+    text_scattered_width: float = 0.8  # unclear ink (under text_written_mm2) spanning this share
+    # of the field's width is crumbs (a fold's dots, a stain's rim, noise), not a faint word,
+    # which is shorter (seed-form benchmarks: faint words up to 0.64, crumbs from 0.89): review
 
     # -- rating line -----------------------------------------------------------------------
     line: LineConfig = field(default_factory=lambda: LineConfig())  # see LineConfig below

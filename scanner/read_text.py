@@ -25,13 +25,25 @@ def clean_text_ink(mask: np.ndarray, px_per_mm: float, config: ReaderConfig) -> 
         return mask
     length = max(3, round(config.text_line_min_mm * px_per_mm))
     thickness = max(1, round(config.text_line_max_mm * px_per_mm))
-    lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    # Neither opening reaches further from the ink than its kernel: both, and the labelling of
+    # specks, are done within the ink's bounding box grown by the longer kernel, cut from an
+    # even row and column so that the half-resolution copy pairs the pixels the box's would.
+    h, w = mask.shape
+    rows, cols = _ink_window(mask, max(length, thickness + 1))
+    rows = slice(rows.start - rows.start % 2, min(h, rows.stop + rows.stop % 2))
+    cols = slice(cols.start - cols.start % 2, min(w, cols.stop + cols.stop % 2))
+    part = mask[rows, cols]
+    lines = cv2.morphologyEx(part, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
     if lines.any():
         thick = cv2.morphologyEx(lines, cv2.MORPH_OPEN, np.ones((thickness + 1, 1), np.uint8))
-        mask = np.where((lines > 0) & (thick == 0), np.uint8(0), mask).astype(np.uint8)
+        part = np.where((lines > 0) & (thick == 0), np.uint8(0), part).astype(np.uint8)
+        mask = mask.copy()
+        mask[rows, cols] = part
     # Specks are judged on a half-resolution copy (pixels OR-ed in pairs): four times cheaper.
-    h, w = mask.shape
-    half = mask[: h - h % 2, : w - w % 2]
+    # The box's last row or column, when odd, has no pair and is dropped with the specks.
+    ph, pw = part.shape
+    ph, pw = ph - ph % 2, pw - pw % 2
+    half = part[:ph, :pw]
     half = half[0::2, 0::2] | half[1::2, 0::2] | half[0::2, 1::2] | half[1::2, 1::2]
     count, labels, stats, _ = cv2.connectedComponentsWithStats(half, connectivity=8)
     if count <= 1:
@@ -42,13 +54,81 @@ def clean_text_ink(mask: np.ndarray, px_per_mm: float, config: ReaderConfig) -> 
     if keep[1:].all():
         return mask
     kept = keep[labels].astype(np.uint8)
-    full = np.zeros_like(mask)
-    full[: h - h % 2, : w - w % 2] = np.repeat(np.repeat(kept, 2, axis=0), 2, axis=1)
-    return mask & full
+    out = np.zeros_like(mask)
+    top, left = rows.start, cols.start
+    out[top : top + ph, left : left + pw] = part[:ph, :pw] & np.repeat(
+        np.repeat(kept, 2, axis=0), 2, axis=1
+    )
+    return out
 
 
 def _disc(radius: int) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+
+
+def _square(radius: int) -> np.ndarray:
+    return np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
+
+
+def _inscribed(radius: int) -> int:
+    """Half the side of the largest square centred in ``_disc(radius)``."""
+    disc = _disc(radius)
+    side = radius
+    while (
+        side > 0
+        and not disc[radius - side : radius + side + 1, radius - side : radius + side + 1].all()
+    ):
+        side -= 1
+    return side
+
+
+def _ink_window(mask: np.ndarray, radius: int) -> tuple[slice, slice]:
+    """The part of ``mask`` within ``radius`` pixels of its ink (which it must hold): a dilate
+    by a kernel no wider than that is zero everywhere else, so it is done there only."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    h, w = mask.shape
+    return (
+        slice(max(0, int(rows[0]) - radius), min(h, int(rows[-1]) + radius + 1)),
+        slice(max(0, int(cols[0]) - radius), min(w, int(cols[-1]) + radius + 1)),
+    )
+
+
+def _speckled(
+    mask: np.ndarray, dark: np.ndarray, free: np.ndarray, radius: int, limit: float
+) -> bool | None:
+    """Whether the share of dark pixels on bare paper (``free`` and more than ``radius`` from
+    ``mask``'s ink, by a disc) is above ``limit``; None when there is no bare paper.
+
+    The disc's dilate is slow; squares inside and around it are cheap (separable), and the
+    shares they give bound the disc's from both sides.  The disc is only drawn when the bounds
+    straddle ``limit`` (speckle near the limit), so the answer is always the disc's own."""
+    window = _ink_window(mask, radius)
+    part = mask[window]
+    dark_free = (dark != 0) & free
+    all_free = int(np.count_nonzero(free))
+    all_dark = int(np.count_nonzero(dark_free))
+    free_part, dark_part = free[window], dark_free[window]
+
+    def share(near: np.ndarray) -> tuple[int, int]:
+        """Bare and dark bare pixels when ``near`` (within the window) is not bare."""
+        near = near != 0
+        bare = all_free - int(np.count_nonzero(free_part & near))
+        return bare, all_dark - int(np.count_nonzero(dark_part & near))
+
+    # The outer square holds the disc (fewer bare pixels, fewer dark); the inner lies in it.
+    outer_bare, outer_dark = share(cv2.dilate(part, _square(radius)))
+    inner_bare, inner_dark = share(cv2.dilate(part, _square(_inscribed(radius))))
+    if outer_bare > 0:
+        # The disc's share lies between the least dark over the most bare and the reverse.
+        if float(inner_dark) / float(outer_bare) <= limit:
+            return False
+        if float(outer_dark) / float(inner_bare) > limit:
+            return True
+    bare, dark_bare = share(cv2.dilate(part, _disc(radius)))
+    if bare == 0:
+        return None
+    return float(dark_bare) / float(bare) > limit
 
 
 def bilevel_text_ink(ink: FieldInk, config: ReaderConfig) -> np.ndarray:
@@ -61,74 +141,142 @@ def bilevel_text_ink(ink: FieldInk, config: ReaderConfig) -> np.ndarray:
     runs of at least ``text_hairline_min_mm2`` within ``text_hairline_mm`` of them.  On speckled
     paper (dithered or a dark setting: more than ``text_speckle_max``) ink is only where the
     dark pixels are dense (``text_speckle_density`` of a ``text_speckle_window_mm`` window):
-    strokes are solid, speckle is not.  Greyscale scans have clean paper and lose nothing."""
+    strokes are solid, speckle is not.  Greyscale scans have clean paper; what they gain is the
+    rim of strokes that the local-contrast test and speck cleaning shaved off.
+
+    Only the printed matter's widening and the paper's count cover the whole box: what is done
+    around the ink (dilates, the density blur, labelling) cannot reach further from it than
+    its kernel, so it is done within the ink's bounding box grown by that kernel."""
     mask = ink.mask
     if not mask.any():
         return mask
     s = ink.px_per_mm
     grow = max(1, round(config.reference_dilate_mm * s)) + 1
     free = cv2.dilate(ink.printed, _disc(grow)) == 0
-    away = cv2.dilate(mask, _disc(max(1, round(config.text_speckle_clear_mm * s)))) == 0
-    bare = free & away
-    if not bare.any():
+    clear = max(1, round(config.text_speckle_clear_mm * s))
+    speckled = _speckled(mask, ink.dark, free, clear, config.text_speckle_max)
+    if speckled is None:
         return mask
-    speckle = float(np.count_nonzero(ink.dark.astype(bool) & bare)) / float(np.count_nonzero(bare))
-    if speckle > config.text_speckle_max:
+    if speckled:
         k = max(3, round(config.text_speckle_window_mm * s) | 1)
-        dense = cv2.blur(ink.dark.astype(np.float32), (k, k)) >= config.text_speckle_density
-        return (mask & dense).astype(np.uint8)
-    near = cv2.dilate(mask, _disc(max(1, round(config.text_hairline_mm * s))))
-    extra = (ink.dark & near & free & (mask == 0)).astype(np.uint8)
+        # The blur's window, and so its border, stays inside the cut; sums of 0/1 are exact.
+        window = _ink_window(mask, k)
+        dense = cv2.blur(ink.dark[window].astype(np.float32), (k, k)) >= config.text_speckle_density
+        out = np.zeros_like(mask)
+        out[window] = mask[window] & dense
+        return out
+    radius = max(1, round(config.text_hairline_mm * s))
+    window = _ink_window(mask, radius)
+    part = mask[window]
+    # Dark free pixels off the ink; when there are none the ink's dilate is not needed.
+    extra = (ink.dark[window] & free[window] & (part == 0)).astype(np.uint8)
     if not extra.any():
         return mask
+    extra &= cv2.dilate(part, _disc(radius))
     _, labels, stats, _ = cv2.connectedComponentsWithStats(extra, connectivity=8)
     keep = stats[:, cv2.CC_STAT_AREA] >= config.text_hairline_min_mm2 * s * s
     keep[0] = False
-    return (mask | keep[labels]).astype(np.uint8)
+    out = mask.copy()
+    out[window] |= keep[labels].astype(np.uint8)
+    return out
+
+
+# Slopes tried together in one array pass of the straight-band search, times the ink pixels:
+# a bound on the pass's memory (a blacked-in box has hundreds of thousands of pixels).
+_SLOPE_PASS_PIXELS = 1 << 20
+
+
+def _run_points(mask: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ys, xs) of ``mask``'s ink that the band search needs (``mask`` must hold some): of each
+    vertical run of ink in a column, its ends and every ``gap``-th pixel between.  Along a
+    column the projection ``y - slope * x`` rises by one a pixel, so with ``gap`` under half a
+    band these points fall into every half-band row the whole run does, and one of them lies
+    in any band the run enters: the search finds what it would with every pixel, on a third
+    of them for handwriting."""
+    rows_in, cols_in = _ink_window(mask, 0)
+    xs, ys = np.nonzero(mask[rows_in, cols_in].T)  # column by column, down each column
+    index = np.arange(xs.size)
+    starts = np.ones(xs.size, bool)
+    starts[1:] = (xs[1:] != xs[:-1]) | (ys[1:] != ys[:-1] + 1)
+    ends = np.ones(xs.size, bool)
+    ends[:-1] = starts[1:]
+    into = index - np.maximum.accumulate(np.where(starts, index, 0))
+    keep = (into % gap == 0) | ends
+    return ys[keep] + rows_in.start, xs[keep] + cols_in.start
 
 
 def _straight_band(
     mask: np.ndarray, printed: np.ndarray, px_per_mm: float, config: ReaderConfig
 ) -> tuple[float, float] | None:
     """The straight band (offset, slope: y = offset + slope * x, pixels) of ink running across
-    the whole field, from side to side, or None.  Every slope up to ``text_fold_slope`` is tried, in steps small enough
-    that the band drifts by less than half its height over the field; the ink is projected
-    along it into half-band rows, and the pair of rows with ink in most columns wins."""
-    ys, xs = np.nonzero(mask)
-    if xs.size == 0:
+    the whole field, from side to side, or None.  Every slope up to ``text_fold_slope`` is
+    tried, in steps small enough that the band drifts by less than half its height over the
+    field; the ink is projected along it into half-band rows, and the pair of rows with ink in
+    most columns wins.  The slopes are projected together, a pass over an array each."""
+    if not mask.any():
         return None
     w = mask.shape[1]
     band = max(2.0, config.text_fold_band_mm * px_per_mm)
+    ys, xs = _run_points(mask, max(1, int(np.ceil(band / 2)) - 1))
     step = max(1, round(config.text_fold_step_mm * px_per_mm))
     columns = -(-w // step)
     need = config.text_fold_cover * columns
-    count = max(1, int(np.ceil(2 * config.text_fold_slope * w / (band / 2))))
-    best: tuple[int, float, float] | None = None
     col = xs // step
-    py, px = np.nonzero(printed)
-    for slope in np.linspace(-config.text_fold_slope, config.text_fold_slope, 2 * count + 1):
-        shifted = ys - slope * xs
-        low = float(shifted.min())
-        rows = ((shifted - low) / (band / 2)).astype(np.int64)
-        nrows = int(rows.max()) + 2
-        hits = np.zeros((nrows, columns), bool)
-        hits[rows, col] = True
-        pair = hits[:-1] | hits[1:]
-        covered = pair.sum(axis=1)
-        r = int(np.argmax(covered))
-        if covered[r] < need:
+    end = config.text_fold_end_mm * px_per_mm
+    if np.count_nonzero(np.bincount(col, minlength=columns)) < need:
+        return None  # a band holds ink in no more columns than the whole field does
+    # A band must reach near both of its ends: the box's sides, or a printed rule's residue's
+    # ends, which lie at least half the box apart; ink that stops short of the furthest such
+    # end on either side holds no band.
+    left, right = 0.0, float(w - 1)
+    if printed.any():
+        inked = np.flatnonzero(printed.any(axis=0))
+        left = max(0.0, int(inked[-1]) - w / 2)
+        right = min(float(w - 1), int(inked[0]) + w / 2)
+    if int(xs.min()) > left + end or int(xs.max()) < right - end:
+        return None
+    count = max(1, int(np.ceil(2 * config.text_fold_slope * w / (band / 2))))
+    slopes = np.linspace(-config.text_fold_slope, config.text_fold_slope, 2 * count + 1)
+    chunk = max(1, _SLOPE_PASS_PIXELS // xs.size)
+    best: tuple[int, float, float] | None = None
+    printed_at: tuple[np.ndarray, ...] = ()
+    for first_slope in range(0, slopes.size, chunk):
+        some = slopes[first_slope : first_slope + chunk]
+        shifted = ys[None, :] - some[:, None] * xs[None, :]
+        lows = shifted.min(axis=1)
+        rows = ((shifted - lows[:, None]) / (band / 2)).astype(np.int64)
+        hits = np.zeros((some.size, int(rows.max()) + 2, columns), bool)
+        hits[np.arange(some.size)[:, None], rows, col[None, :]] = True
+        covered = (hits[:, :-1] | hits[:, 1:]).sum(axis=2)
+        tops = covered.argmax(axis=1)
+        wide = np.flatnonzero(covered[np.arange(some.size), tops] >= need)
+        if wide.size == 0:
             continue
-        on = np.abs(shifted - (low + (r + 1) * band / 2)) <= band / 2
-        end = config.text_fold_end_mm * px_per_mm
-        first, last = 0, w - 1
-        centre = low + (r + 1) * band / 2
-        along = np.abs(py - slope * px - centre) <= band / 2
-        if np.count_nonzero(along) and np.ptp(px[along]) >= w / 2:
-            first, last = int(px[along].min()), int(px[along].max())  # a printed rule's residue
-        if xs[on].min() > first + end or xs[on].max() < last - end:
-            continue  # handwriting starts and stops inside the box; a fold runs on past it
-        if best is None or covered[r] > best[0]:
-            best = (int(covered[r]), low + (r + 1) * band / 2, float(slope))
+        if not printed_at:
+            found = cv2.findNonZero(printed)  # (x, y) of each pixel; None when there are none
+            at = np.empty((0, 2), np.int32) if found is None else found.reshape(-1, 2)
+            printed_at = (at[:, 1], at[:, 0])
+        py, px = printed_at
+        slope, top = some[wide], tops[wide]
+        centre = lows[wide] + (top + 1) * band / 2
+        on = np.abs(shifted[wide] - centre[:, None]) <= band / 2
+        first = np.zeros(wide.size, np.int64)
+        last = np.full(wide.size, w - 1, np.int64)
+        if py.size:
+            along = np.abs(py[None, :] - slope[:, None] * px[None, :] - centre[:, None]) <= band / 2
+            lo = np.where(along, px[None, :], w).min(axis=1)
+            hi = np.where(along, px[None, :], -1).max(axis=1)
+            rule = along.any(axis=1) & (hi - lo >= w / 2)  # a printed rule's residue
+            first = np.where(rule, lo, first)
+            last = np.where(rule, hi, last)
+        # handwriting starts and stops inside the box; a fold runs on past it
+        reach = (np.where(on, xs[None, :], w).min(axis=1) <= first + end) & (
+            np.where(on, xs[None, :], -1).max(axis=1) >= last - end
+        )
+        for i in np.flatnonzero(reach):
+            cover = int(covered[wide[i], top[i]])
+            if best is None or cover > best[0]:
+                best = (cover, float(centre[i]), float(slope[i]))
     return None if best is None else (best[1], best[2])
 
 
@@ -175,10 +323,12 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
     mask, line_px = remove_straight_lines(mask, ink.printed, ink.px_per_mm, config)
     area = ink.area_mm2(float(mask.sum()))
     spread = 0.0
+    width = 0  # pixels from the leftmost ink to the rightmost
     if area > 0:
         xs = np.flatnonzero(mask.any(axis=0))
         ys = np.flatnonzero(mask.any(axis=1))
-        spread = max(int(xs[-1] - xs[0]), int(ys[-1] - ys[0])) / ink.px_per_mm
+        width = int(xs[-1] - xs[0])
+        spread = max(width, int(ys[-1] - ys[0])) / ink.px_per_mm
     scores = {"ink_mm2": area, "spread_mm": spread}
     if line_px:
         scores["line_mm2"] = ink.area_mm2(line_px)
@@ -198,6 +348,11 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
             outcome.margin_confidence(config.text_written_mm2, area, config.text_blank_mm2),
             outcome.BLANK,
         )
+    if area < config.text_written_mm2 and width >= config.text_scattered_width * mask.shape[1]:
+        # Too little ink for a word, and scattered over nearly the whole box: dots along a
+        # fold, a stain's rim, noise.  A faint word is shorter; a person looks rather than let
+        # crumbs pass as unclear writing.
+        return done(FieldStatus.AMBIGUOUS, 0.4, outcome.TEXT_UNCLEAR)
     if area >= config.text_written_mm2 and spread >= config.text_min_spread_mm:
         conf = outcome.margin_confidence(area, 0.0, config.text_written_mm2)
         return done(FieldStatus.WRITTEN, conf, outcome.WRITTEN)

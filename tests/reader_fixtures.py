@@ -260,6 +260,33 @@ def streak(img: np.ndarray, x_frac: float, grey: int = 120) -> np.ndarray:
     return out
 
 
+def folded(
+    img: np.ndarray, folds_mm: list[float], dpi: float, seed: int, sigma: float = 8.0
+) -> np.ndarray:
+    """Grey ``img`` folded across the page at ``folds_mm`` (strong creases), placed on the glass
+    a little skewed and shifted, blurred, with noise of ``sigma`` grey levels: the sample
+    generator's own effects."""
+    from samples.scanner_sim import ScanPlan, apply
+
+    plan = ScanPlan(
+        paper=[{"name": "fold", "y_mm": y, "strength": 0.15} for y in folds_mm],
+        geometry={
+            "name": "geometry",
+            "print_scale": 1.0,
+            "skew_deg": 0.5,
+            "shift_mm": [1.0, -1.0],
+            "margin_mm": 2.0,
+            "background": "light",
+        },
+        optics=[
+            {"name": "blur", "sigma_px": 1.0},
+            {"name": "noise", "sigma": sigma, "seed": seed},
+        ],
+    )
+    out = apply(np.dstack([img] * 3) if img.ndim == 2 else img, plan, round(dpi))
+    return out if out.ndim == 2 else out[:, :, 0]
+
+
 def bilevel(img: np.ndarray) -> np.ndarray:
     _, out = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return out

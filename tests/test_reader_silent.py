@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from samples.scanner_sim import ScanPlan, apply
 from scanner.read_page import read_page
 from scanner.results import FieldStatus, PageStatus
 from scanner.templates import TemplateSet
@@ -29,25 +28,7 @@ def templates(seed_pdf: Path) -> TemplateSet:
 
 def scanned(img: np.ndarray, folds_mm: list[float], seed: int) -> np.ndarray:
     """``img`` folded across the page at ``folds_mm`` (strong creases), skewed, blurred, noisy."""
-    if img.ndim == 2:
-        img = np.dstack([img] * 3)
-    plan = ScanPlan(
-        paper=[{"name": "fold", "y_mm": y, "strength": 0.15} for y in folds_mm],
-        geometry={
-            "name": "geometry",
-            "print_scale": 1.0,
-            "skew_deg": 0.5,
-            "shift_mm": [1.0, -1.0],
-            "margin_mm": 2.0,
-            "background": "light",
-        },
-        optics=[
-            {"name": "blur", "sigma_px": 1.0},
-            {"name": "noise", "sigma": 8.0, "seed": seed},
-        ],
-    )
-    out = apply(img, plan, DPI)
-    return fx.jpeg(out if out.ndim == 2 else out[:, :, 0], 75)
+    return fx.jpeg(fx.folded(img, folds_mm, DPI, seed), 75)
 
 
 @pytest.mark.parametrize("offset_mm", [-2.0, 0.0])
