@@ -4,6 +4,8 @@ Each option owns the area around its digit (``likert_core_mm`` either side of it
 the digit's *interior* comes from ticks, crosses and slashes; ink *around* it from circles and
 underlines.  A large circle may spill into a neighbour's area, so options are compared within the
 row (best against second) and the centre of all the row's ink must sit near the chosen digit.
+A row with no mark to see, but with one printed digit clearly darker than the others in grey
+levels (a small tick drawn on the digit, mostly on its print), goes to review, not empty.
 A circle struck through (an X or a scribble across its inside: ink deep inside the mark's own
 hull) next to a clean mark is a correction; anything else unusual goes to review.  A neighbouring
 row's mark reaching into the row is told by where most of its ink lies, and the row is read
@@ -13,6 +15,7 @@ without it when what it brings in is small beside the row's own answer.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -20,7 +23,7 @@ import numpy as np
 from forms.template import Box, Field
 from scanner import outcome
 from scanner.config import ReaderConfig
-from scanner.ink import FieldInk, joined_pieces
+from scanner.ink import FieldInk, darkness, joined_pieces, windows
 from scanner.results import FieldResult, FieldStatus, Value
 
 
@@ -50,15 +53,15 @@ class OptionInk:
         return self.total_mm2 - self.interior_mm2
 
 
-# digit_box results per option, for the blank reference crop they were found in: a row's
-# digits are looked up many times per page (page baseline, options, loops), always the same.
-_DIGIT_BOXES: dict[tuple[object, ...], tuple[np.ndarray, Box]] = {}
+# Per option, the printed digit's whole extent and its middle (digit_box), for the blank
+# reference crop they were found in: a row's digits are looked up many times per page (page
+# baseline, options, loops), always the same.
+_DIGIT_BOXES: dict[tuple[object, ...], tuple[np.ndarray, Box | None, Box]] = {}
 # Each entry keeps its field's blank crop alive: enough for one page's rows, not a batch's.
 _DIGIT_BOXES_MAX = 256
 
 
-def digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
-    """The middle of the printed digit (mm), found in the blank reference near the centre."""
+def _digit(ink: FieldInk, option: Box, config: ReaderConfig) -> tuple[Box | None, Box]:
     key = (
         id(ink.printed),
         ink.origin,
@@ -71,15 +74,26 @@ def digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
     )
     cached = _DIGIT_BOXES.get(key)
     if cached is not None and cached[0] is ink.printed:
-        return cached[1]
-    box = _digit_box(ink, option, config)
+        return cached[1], cached[2]
+    extent, middle = _find_digit(ink, option, config)
     if len(_DIGIT_BOXES) >= _DIGIT_BOXES_MAX:
         _DIGIT_BOXES.clear()
-    _DIGIT_BOXES[key] = (ink.printed, box)
-    return box
+    _DIGIT_BOXES[key] = (ink.printed, extent, middle)
+    return extent, middle
 
 
-def _digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
+def digit_extent(ink: FieldInk, option: Box, config: ReaderConfig) -> Box | None:
+    """The whole printed digit (mm), found in the blank reference near the option's centre;
+    None where nothing is printed there."""
+    return _digit(ink, option, config)[0]
+
+
+def digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
+    """The middle of the printed digit (mm), found in the blank reference near the centre."""
+    return _digit(ink, option, config)[1]
+
+
+def _find_digit(ink: FieldInk, option: Box, config: ReaderConfig) -> tuple[Box | None, Box]:
     x, y, w, h = option
     cx, cy = x + w / 2, y + h / 2
     iw, ih = config.likert_inner_w_mm, config.likert_inner_h_mm
@@ -89,7 +103,7 @@ def _digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
     cols = np.flatnonzero(printed.any(axis=0))
     rows = np.flatnonzero(printed.any(axis=1))
     if cols.size == 0 or rows.size == 0:
-        return search
+        return None, search
     s = ink.px_per_mm
     left = (ink.origin[0] + x0 + cols[0]) / s
     top = (ink.origin[1] + y0 + rows[0]) / s
@@ -98,12 +112,13 @@ def _digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
     # Only the middle of the digit: a tight circle grazes the digit's corners, a tick or a
     # cross goes through its middle.
     keep = config.likert_digit_centre
-    return (
+    middle = (
         left + width * (1 - keep) / 2,
         top + height * (1 - keep) / 2,
         width * keep,
         height * keep,
     )
+    return (left, top, width, height), middle
 
 
 def digit_nets(field: Field, ink: FieldInk, config: ReaderConfig) -> dict[str, float]:
@@ -112,6 +127,105 @@ def digit_nets(field: Field, ink: FieldInk, config: ReaderConfig) -> dict[str, f
         option.value: ink.net_dark_mm2(digit_box(ink, option.box, config))
         for option in field.options
     }
+
+
+# Per row and blank reference image: the blank digits' darkness and that of one printed pixel
+# (digit_sums), the same on every page; an entry is trusted only for the very image it was
+# made from.
+_BLANK_SUMS: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray, float]] = {}
+_BLANK_SUMS_MAX = 256
+
+
+class DigitSums(NamedTuple):
+    """Per option of a row, in grey levels times pixels over same-sized windows round the
+    printed digits: the scan's darkness and the blank form's (``scanner.ink.darkness``)."""
+
+    scan: np.ndarray
+    blank: np.ndarray
+    per_pixel: float  # the blank form's darkness of one printed pixel (reference_ink_level)
+
+
+def digit_sums(field: Field, ink: FieldInk, config: ReaderConfig) -> DigitSums | None:
+    """The row's ``DigitSums``; None where they cannot be told (no grey levels, a digit missing
+    or too close to the crop's edge).  Every window has the same size, the largest digit's
+    extent grown by ``likert_grey_margin_mm``, centred on its digit."""
+    if ink.scan is None or ink.blank is None or len(field.options) < 3:
+        return None
+    extents = [digit_extent(ink, option.box, config) for option in field.options]
+    found = [e for e in extents if e is not None]
+    if len(found) < len(extents):
+        return None
+    s = ink.px_per_mm
+    margin = config.likert_grey_margin_mm
+    width = round((max(e[2] for e in found) + 2 * margin) * s)
+    height = round((max(e[3] for e in found) + 2 * margin) * s)
+    ring = max(1, round(config.likert_grey_ring_mm * s))
+    rows, cols = ink.scan.shape
+    corners = []
+    for x, y, w, h in found:
+        left = round((x + w / 2) * s - width / 2) - ink.origin[0]
+        top = round((y + h / 2) * s - height / 2) - ink.origin[1]
+        if left < 0 or top < 0 or left + width > cols or top + height > rows:
+            return None
+        corners.append((left, top))
+    size = (width, height)
+    source = ink.blank if ink.blank.base is None else ink.blank.base
+    key = (id(source), ink.origin, ink.blank.shape, tuple(corners), size, ring)
+    cached = _BLANK_SUMS.get(key)
+    if cached is None or cached[0] is not source:
+        blank_windows = windows(ink.blank, corners, size)
+        blank = darkness(blank_windows, ring)
+        printed = int(np.count_nonzero(blank_windows < config.reference_ink_level))
+        if len(_BLANK_SUMS) >= _BLANK_SUMS_MAX:
+            _BLANK_SUMS.clear()
+        _BLANK_SUMS[key] = cached = (source, blank, float(blank.sum()) / max(printed, 1))
+    _, blank, per_pixel = cached
+    if per_pixel <= 0 or (blank <= 0).any():
+        return None
+    return DigitSums(darkness(windows(ink.scan, corners, size), ring), blank, per_pixel)
+
+
+def digit_excess(field: Field, ink: FieldInk, config: ReaderConfig) -> dict[str, float] | None:
+    """Per option: how much darker the scan is round its printed digit than the row's other
+    digits lead to expect, in square millimetres of the blank form's print; None where it
+    cannot be told (``digit_sums``).
+
+    A small mark drawn on a printed digit mostly lies on or right beside the print, where the
+    dark-pixel measures hardly see it; but it darkens the paper between the digit's strokes,
+    and the sum of grey levels over a window round the digit (against the window's own paper)
+    grows by that much whatever the blur or a slight misregistration.  Each digit's ratio of
+    scan to blank darkness is compared with the row's median ratio: the scanner's contrast and
+    the printer's gain, the same for every digit of the row, cancel.  A bilevel scan's
+    threshold moves every digit's edges alike, which darkens or lightens a digit with much
+    outline for its ink (a 3) more than one with little (a 1): the row's other digits then
+    depart from its common level too, and ``darker_digit`` asks for a clearer lead."""
+    sums = digit_sums(field, ink, config)
+    if sums is None:
+        return None
+    ratio = sums.scan / sums.blank
+    expected = float(np.median(ratio))
+    if expected <= 0:
+        return None
+    excess = sums.blank * (ratio / expected - 1) / sums.per_pixel
+    return {
+        option.value: ink.area_mm2(float(e))
+        for option, e in zip(field.options, excess, strict=True)
+    }
+
+
+def darker_digit(field: Field, ink: FieldInk, config: ReaderConfig) -> str | None:
+    """The one option whose digit is clearly darker than the row's others (``digit_excess``),
+    else None: at least ``likert_grey_mark_mm2`` more, and ``likert_grey_lead`` times as far
+    above the row's common level as any other digit departs from it (the row's own noise:
+    paper, print and scanner)."""
+    excess = digit_excess(field, ink, config)
+    if excess is None:
+        return None
+    value, most = max(excess.items(), key=lambda item: item[1])
+    spread = max(abs(e) for v, e in excess.items() if v != value)
+    if most >= config.likert_grey_mark_mm2 and most >= config.likert_grey_lead * spread:
+        return value
+    return None
 
 
 def measure_options(
@@ -441,6 +555,10 @@ def decide(
             return done(FieldStatus.AMBIGUOUS, None, 0.4, outcome.BETWEEN)
         if doubtful:
             return done(FieldStatus.AMBIGUOUS, None, 0.4, outcome.FAINT)
+        if darker_digit(field, ink, config) is not None:
+            # No mark to see, but one digit is darker than the row's others: a small tick drawn
+            # on it, mostly on the print.  A person looks; never a confident empty row.
+            return done(FieldStatus.AMBIGUOUS, None, 0.4, outcome.DARK_DIGIT)
         conf = outcome.margin_confidence(
             2 * config.likert_mark_mm2, best.total_mm2, config.likert_mark_mm2
         )
