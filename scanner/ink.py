@@ -99,7 +99,7 @@ def darkness(stack: np.ndarray, ring: int) -> np.ndarray:
     edge = cv2.sort(edge, cv2.SORT_EVERY_ROW)  # numpy's sort is many times slower on uint8
     quarter = edge.shape[1] // 4
     paper = edge[:, quarter : edge.shape[1] - quarter].mean(axis=1, dtype=np.float64)
-    return paper * (w * h) - stack.sum(axis=(1, 2), dtype=np.float64)
+    return paper * (w * h) - stack.reshape(n, -1).sum(axis=1, dtype=np.int64)
 
 
 class Pieces(NamedTuple):

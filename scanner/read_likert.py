@@ -14,6 +14,7 @@ without it when what it brings in is small beside the row's own answer.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -53,15 +54,15 @@ class OptionInk:
         return self.total_mm2 - self.interior_mm2
 
 
-# Per option, the printed digit's whole extent and its middle (digit_box), for the blank
-# reference crop they were found in: a row's digits are looked up many times per page (page
-# baseline, options, loops), always the same.
-_DIGIT_BOXES: dict[tuple[object, ...], tuple[np.ndarray, Box | None, Box]] = {}
+# digit_box results per option, for the blank reference crop they were found in: a row's
+# digits are looked up many times per page (page baseline, options, loops), always the same.
+_DIGIT_BOXES: dict[tuple[object, ...], tuple[np.ndarray, Box]] = {}
 # Each entry keeps its field's blank crop alive: enough for one page's rows, not a batch's.
 _DIGIT_BOXES_MAX = 256
 
 
-def _digit(ink: FieldInk, option: Box, config: ReaderConfig) -> tuple[Box | None, Box]:
+def digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
+    """The middle of the printed digit (mm), found in the blank reference near the centre."""
     key = (
         id(ink.printed),
         ink.origin,
@@ -74,26 +75,15 @@ def _digit(ink: FieldInk, option: Box, config: ReaderConfig) -> tuple[Box | None
     )
     cached = _DIGIT_BOXES.get(key)
     if cached is not None and cached[0] is ink.printed:
-        return cached[1], cached[2]
-    extent, middle = _find_digit(ink, option, config)
+        return cached[1]
+    box = _digit_box(ink, option, config)
     if len(_DIGIT_BOXES) >= _DIGIT_BOXES_MAX:
         _DIGIT_BOXES.clear()
-    _DIGIT_BOXES[key] = (ink.printed, extent, middle)
-    return extent, middle
+    _DIGIT_BOXES[key] = (ink.printed, box)
+    return box
 
 
-def digit_extent(ink: FieldInk, option: Box, config: ReaderConfig) -> Box | None:
-    """The whole printed digit (mm), found in the blank reference near the option's centre;
-    None where nothing is printed there."""
-    return _digit(ink, option, config)[0]
-
-
-def digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
-    """The middle of the printed digit (mm), found in the blank reference near the centre."""
-    return _digit(ink, option, config)[1]
-
-
-def _find_digit(ink: FieldInk, option: Box, config: ReaderConfig) -> tuple[Box | None, Box]:
+def _digit_box(ink: FieldInk, option: Box, config: ReaderConfig) -> Box:
     x, y, w, h = option
     cx, cy = x + w / 2, y + h / 2
     iw, ih = config.likert_inner_w_mm, config.likert_inner_h_mm
@@ -103,7 +93,7 @@ def _find_digit(ink: FieldInk, option: Box, config: ReaderConfig) -> tuple[Box |
     cols = np.flatnonzero(printed.any(axis=0))
     rows = np.flatnonzero(printed.any(axis=1))
     if cols.size == 0 or rows.size == 0:
-        return None, search
+        return search
     s = ink.px_per_mm
     left = (ink.origin[0] + x0 + cols[0]) / s
     top = (ink.origin[1] + y0 + rows[0]) / s
@@ -112,13 +102,12 @@ def _find_digit(ink: FieldInk, option: Box, config: ReaderConfig) -> tuple[Box |
     # Only the middle of the digit: a tight circle grazes the digit's corners, a tick or a
     # cross goes through its middle.
     keep = config.likert_digit_centre
-    middle = (
+    return (
         left + width * (1 - keep) / 2,
         top + height * (1 - keep) / 2,
         width * keep,
         height * keep,
     )
-    return (left, top, width, height), middle
 
 
 def digit_nets(field: Field, ink: FieldInk, config: ReaderConfig) -> dict[str, float]:
@@ -129,11 +118,19 @@ def digit_nets(field: Field, ink: FieldInk, config: ReaderConfig) -> dict[str, f
     }
 
 
-# Per row and blank reference image: the blank digits' darkness and that of one printed pixel
-# (digit_sums), the same on every page; an entry is trusted only for the very image it was
-# made from.
-_BLANK_SUMS: dict[tuple[object, ...], tuple[np.ndarray, np.ndarray, float]] = {}
+# Per row and blank reference image: where the windows round its digits lie, the blank digits'
+# darkness and that of one printed pixel (digit_sums); the same on every page, and trusted only
+# for the very image it was made from.
+_BLANK_SUMS: dict[tuple[object, ...], tuple[np.ndarray, _Windows | None]] = {}
 _BLANK_SUMS_MAX = 256
+
+
+class _Windows(NamedTuple):
+    corners: list[tuple[int, int]]  # (x, y) in the field's crop
+    size: tuple[int, int]  # (width, height), pixels
+    ring: int  # pixels
+    blank: np.ndarray  # the blank form's darkness in each window
+    per_pixel: float  # the blank form's darkness of one printed pixel (reference_ink_level)
 
 
 class DigitSums(NamedTuple):
@@ -147,42 +144,57 @@ class DigitSums(NamedTuple):
 
 def digit_sums(field: Field, ink: FieldInk, config: ReaderConfig) -> DigitSums | None:
     """The row's ``DigitSums``; None where they cannot be told (no grey levels, a digit missing
-    or too close to the crop's edge).  Every window has the same size, the largest digit's
-    extent grown by ``likert_grey_margin_mm``, centred on its digit."""
+    or too close to the crop's edge)."""
     if ink.scan is None or ink.blank is None or len(field.options) < 3:
         return None
-    extents = [digit_extent(ink, option.box, config) for option in field.options]
-    found = [e for e in extents if e is not None]
-    if len(found) < len(extents):
-        return None
-    s = ink.px_per_mm
-    margin = config.likert_grey_margin_mm
-    width = round((max(e[2] for e in found) + 2 * margin) * s)
-    height = round((max(e[3] for e in found) + 2 * margin) * s)
-    ring = max(1, round(config.likert_grey_ring_mm * s))
-    rows, cols = ink.scan.shape
-    corners = []
-    for x, y, w, h in found:
-        left = round((x + w / 2) * s - width / 2) - ink.origin[0]
-        top = round((y + h / 2) * s - height / 2) - ink.origin[1]
-        if left < 0 or top < 0 or left + width > cols or top + height > rows:
-            return None
-        corners.append((left, top))
-    size = (width, height)
     source = ink.blank if ink.blank.base is None else ink.blank.base
-    key = (id(source), ink.origin, ink.blank.shape, tuple(corners), size, ring)
+    key = (id(source), ink.origin, ink.blank.shape, field.id, tuple(o.box for o in field.options))
     cached = _BLANK_SUMS.get(key)
     if cached is None or cached[0] is not source:
-        blank_windows = windows(ink.blank, corners, size)
-        blank = darkness(blank_windows, ring)
-        printed = int(np.count_nonzero(blank_windows < config.reference_ink_level))
         if len(_BLANK_SUMS) >= _BLANK_SUMS_MAX:
             _BLANK_SUMS.clear()
-        _BLANK_SUMS[key] = cached = (source, blank, float(blank.sum()) / max(printed, 1))
-    _, blank, per_pixel = cached
-    if per_pixel <= 0 or (blank <= 0).any():
+        _BLANK_SUMS[key] = cached = (source, _digit_windows(field, ink, ink.blank, config))
+    found = cached[1]
+    if found is None:
         return None
-    return DigitSums(darkness(windows(ink.scan, corners, size), ring), blank, per_pixel)
+    scan = darkness(windows(ink.scan, found.corners, found.size), found.ring)
+    return DigitSums(scan, found.blank, found.per_pixel)
+
+
+def _digit_windows(
+    field: Field, ink: FieldInk, blank: np.ndarray, config: ReaderConfig
+) -> _Windows | None:
+    """Same-sized windows round the row's printed digits in the blank form: the largest
+    digit's extent grown by ``likert_grey_margin_mm``, centred on each digit."""
+    level = config.reference_ink_level
+    extents = []
+    for option in field.options:
+        x, y, w, h = option.box
+        iw, ih = config.likert_inner_w_mm, config.likert_inner_h_mm
+        x0, y0, x1, y1 = ink.pixels((x + w / 2 - iw, y + h / 2 - ih, 2 * iw, 2 * ih))
+        printed = blank[y0:y1, x0:x1] < level
+        cols = np.flatnonzero(printed.any(axis=0))
+        rows = np.flatnonzero(printed.any(axis=1))
+        if cols.size == 0 or rows.size == 0:
+            return None
+        extents.append((x0 + cols[0], y0 + rows[0], x0 + cols[-1] + 1, y0 + rows[-1] + 1))
+    margin = round(config.likert_grey_margin_mm * ink.px_per_mm)
+    width = max(right - left for left, _, right, _ in extents) + 2 * margin
+    height = max(bottom - top for _, top, _, bottom in extents) + 2 * margin
+    corners = []
+    for left, top, right, bottom in extents:
+        cx, cy = (left + right - width) // 2, (top + bottom - height) // 2
+        if cx < 0 or cy < 0 or cx + width > blank.shape[1] or cy + height > blank.shape[0]:
+            return None
+        corners.append((int(cx), int(cy)))
+    ring = max(1, round(config.likert_grey_ring_mm * ink.px_per_mm))
+    stack = windows(blank, corners, (int(width), int(height)))
+    dark = darkness(stack, ring)
+    printed_px = int(np.count_nonzero(stack < level))
+    if printed_px == 0 or (dark <= 0).any():
+        return None
+    per_pixel = float(dark.sum()) / printed_px
+    return _Windows(corners, (int(width), int(height)), ring, dark, per_pixel)
 
 
 def digit_excess(field: Field, ink: FieldInk, config: ReaderConfig) -> dict[str, float] | None:
@@ -203,7 +215,7 @@ def digit_excess(field: Field, ink: FieldInk, config: ReaderConfig) -> dict[str,
     if sums is None:
         return None
     ratio = sums.scan / sums.blank
-    expected = float(np.median(ratio))
+    expected = statistics.median(ratio.tolist())  # numpy's median is slow on a handful
     if expected <= 0:
         return None
     excess = sums.blank * (ratio / expected - 1) / sums.per_pixel
