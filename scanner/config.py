@@ -93,6 +93,15 @@ class ReaderConfig:
     likert_faint_mm2: float = 0.4  # ink between this and likert_mark_mm2 is unclear
     likert_faint_noise_factor: float = 6.0  # ...and this many times the page's spread of
     # unmarked digits (noisier scans need more ink before a lone speck is worth a look)
+    likert_grey_margin_mm: float = 0.5  # a digit's darkness is summed over its extent grown by
+    # this (a small mark on the digit reaches a little past it; a wider window gathers more of
+    # the paper's and JPEG's noise)...
+    likert_grey_ring_mm: float = 0.4  # ...against the paper in the window's outer band this wide
+    likert_grey_mark_mm2: float = 0.12  # a row with no mark, whose one digit is darker than the
+    # others by this much (as square millimetres of printed digit: a pen line across some 0.4 mm
+    # of paper between the digit's strokes), is flagged, not read empty...
+    likert_grey_lead: float = 3.0  # ...and this many times as much as any other digit departs
+    # from the row's common level, either way (the row's own noise: paper, print, scanner)
     likert_lone_mark_mm2: float = 0.8  # less ink than likert_mark_mm2 is still a mark (a light
     likert_lone_ratio: float = 8.0  # ...pen's slash through the digit) at this many times the ink
     # of every other option in the row: the row's own paper and print noise

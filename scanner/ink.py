@@ -34,6 +34,8 @@ class FieldInk:
     shift: tuple[int, int]  # local re-alignment applied to the scan, pixels
     dark: np.ndarray  # uint8 0/1: everything dark in the (re-aligned) scan, printed or added
     printed: np.ndarray  # uint8 0/1: printed ink of the blank reference, not widened
+    scan: np.ndarray | None = None  # greyscale: the (re-aligned) scan, as ``dark`` was cut
+    blank: np.ndarray | None = None  # greyscale: the blank reference, as ``printed`` was cut
 
     def net_dark_mm2(self, box: Box) -> float:
         """Dark area of the scan minus that of the blank form inside ``box``: ink added *on*
@@ -68,6 +70,37 @@ class FieldInk:
 
     def area_mm2(self, pixels: float) -> float:
         return float(pixels) / (self.px_per_mm * self.px_per_mm)
+
+
+def windows(image: np.ndarray, corners: list[tuple[int, int]], size: tuple[int, int]) -> np.ndarray:
+    """The windows of ``size`` (width, height) pixels at each of ``corners`` (x, y) in
+    ``image``, stacked; they must lie inside ``image``."""
+    w, h = size
+    return np.stack([image[y : y + h, x : x + w] for x, y in corners])
+
+
+def darkness(stack: np.ndarray, ring: int) -> np.ndarray:
+    """Per window of ``stack`` (from ``windows``): how much darker than its own paper it is,
+    summed over its pixels (grey levels times pixels).  The paper is the interquartile mean of
+    the window's outermost ``ring`` pixels, so that a shadow or a tinted patch under the window
+    is not counted: robust to a stroke crossing the band, and finer than whole grey levels (an
+    error of half a level over the whole window would outweigh a small mark).  Summed grey
+    levels do not change with blur or a slight misregistration of the window, as a count of
+    dark pixels does."""
+    n, h, w = stack.shape
+    edge = np.concatenate(
+        (
+            stack[:, :ring, :].reshape(n, -1),
+            stack[:, -ring:, :].reshape(n, -1),
+            stack[:, ring:-ring, :ring].reshape(n, -1),
+            stack[:, ring:-ring, -ring:].reshape(n, -1),
+        ),
+        axis=1,
+    )
+    edge = cv2.sort(edge, cv2.SORT_EVERY_ROW)  # numpy's sort is many times slower on uint8
+    quarter = edge.shape[1] // 4
+    paper = edge[:, quarter : edge.shape[1] - quarter].mean(axis=1, dtype=np.float64)
+    return paper * (w * h) - stack.reshape(n, -1).sum(axis=1, dtype=np.int64)
 
 
 class Pieces(NamedTuple):
@@ -222,7 +255,16 @@ def added_ink(
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _SPECK_KERNEL)
         mask = remove_streaks(mask, dark, config.streak_fraction)
     bare = np.less(ref, threshold).view(np.uint8)
-    return FieldInk(mask=mask, origin=(x0, y0), px_per_mm=s, shift=shift, dark=dark, printed=bare)
+    return FieldInk(
+        mask=mask,
+        origin=(x0, y0),
+        px_per_mm=s,
+        shift=shift,
+        dark=dark,
+        printed=bare,
+        scan=scan,
+        blank=ref,
+    )
 
 
 def remove_streaks(mask: np.ndarray, dark: np.ndarray, fraction: float) -> np.ndarray:

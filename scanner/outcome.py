@@ -13,6 +13,7 @@ from scanner.results import NEEDS_REVIEW_STATUSES, FieldResult, FieldStatus, Val
 OK = "scanner.field.ok"
 EMPTY = "scanner.field.empty"
 FAINT = "scanner.field.faint"
+DARK_DIGIT = "scanner.field.dark_digit"  # no mark seen, but one printed digit is darker: review
 MULTIPLE = "scanner.field.multiple"
 BETWEEN = "scanner.field.between_options"
 HEAVY = "scanner.field.heavy_fill"

@@ -4,6 +4,8 @@ Each option owns the area around its digit (``likert_core_mm`` either side of it
 the digit's *interior* comes from ticks, crosses and slashes; ink *around* it from circles and
 underlines.  A large circle may spill into a neighbour's area, so options are compared within the
 row (best against second) and the centre of all the row's ink must sit near the chosen digit.
+A row with no mark to see, but with one printed digit clearly darker than the others in grey
+levels (a small tick drawn on the digit, mostly on its print), goes to review, not empty.
 A circle struck through (an X or a scribble across its inside: ink deep inside the mark's own
 hull) next to a clean mark is a correction; anything else unusual goes to review.  A neighbouring
 row's mark reaching into the row is told by where most of its ink lies, and the row is read
@@ -12,7 +14,9 @@ without it when what it brings in is small beside the row's own answer.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -20,7 +24,7 @@ import numpy as np
 from forms.template import Box, Field
 from scanner import outcome
 from scanner.config import ReaderConfig
-from scanner.ink import FieldInk, joined_pieces
+from scanner.ink import FieldInk, darkness, joined_pieces, windows
 from scanner.results import FieldResult, FieldStatus, Value
 
 
@@ -112,6 +116,128 @@ def digit_nets(field: Field, ink: FieldInk, config: ReaderConfig) -> dict[str, f
         option.value: ink.net_dark_mm2(digit_box(ink, option.box, config))
         for option in field.options
     }
+
+
+# Per row and blank reference image: where the windows round its digits lie, the blank digits'
+# darkness and that of one printed pixel (digit_sums); the same on every page, and trusted only
+# for the very image it was made from.
+_BLANK_SUMS: dict[tuple[object, ...], tuple[np.ndarray, _Windows | None]] = {}
+_BLANK_SUMS_MAX = 256
+
+
+class _Windows(NamedTuple):
+    corners: list[tuple[int, int]]  # (x, y) in the field's crop
+    size: tuple[int, int]  # (width, height), pixels
+    ring: int  # pixels
+    blank: np.ndarray  # the blank form's darkness in each window
+    per_pixel: float  # the blank form's darkness of one printed pixel (reference_ink_level)
+
+
+class DigitSums(NamedTuple):
+    """Per option of a row, in grey levels times pixels over same-sized windows round the
+    printed digits: the scan's darkness and the blank form's (``scanner.ink.darkness``)."""
+
+    scan: np.ndarray
+    blank: np.ndarray
+    per_pixel: float  # the blank form's darkness of one printed pixel (reference_ink_level)
+
+
+def digit_sums(field: Field, ink: FieldInk, config: ReaderConfig) -> DigitSums | None:
+    """The row's ``DigitSums``; None where they cannot be told (no grey levels, a digit missing
+    or too close to the crop's edge)."""
+    if ink.scan is None or ink.blank is None or len(field.options) < 3:
+        return None
+    source = ink.blank if ink.blank.base is None else ink.blank.base
+    key = (id(source), ink.origin, ink.blank.shape, field.id, tuple(o.box for o in field.options))
+    cached = _BLANK_SUMS.get(key)
+    if cached is None or cached[0] is not source:
+        if len(_BLANK_SUMS) >= _BLANK_SUMS_MAX:
+            _BLANK_SUMS.clear()
+        _BLANK_SUMS[key] = cached = (source, _digit_windows(field, ink, ink.blank, config))
+    found = cached[1]
+    if found is None:
+        return None
+    scan = darkness(windows(ink.scan, found.corners, found.size), found.ring)
+    return DigitSums(scan, found.blank, found.per_pixel)
+
+
+def _digit_windows(
+    field: Field, ink: FieldInk, blank: np.ndarray, config: ReaderConfig
+) -> _Windows | None:
+    """Same-sized windows round the row's printed digits in the blank form: the largest
+    digit's extent grown by ``likert_grey_margin_mm``, centred on each digit."""
+    level = config.reference_ink_level
+    extents = []
+    for option in field.options:
+        x, y, w, h = option.box
+        iw, ih = config.likert_inner_w_mm, config.likert_inner_h_mm
+        x0, y0, x1, y1 = ink.pixels((x + w / 2 - iw, y + h / 2 - ih, 2 * iw, 2 * ih))
+        printed = blank[y0:y1, x0:x1] < level
+        cols = np.flatnonzero(printed.any(axis=0))
+        rows = np.flatnonzero(printed.any(axis=1))
+        if cols.size == 0 or rows.size == 0:
+            return None
+        extents.append((x0 + cols[0], y0 + rows[0], x0 + cols[-1] + 1, y0 + rows[-1] + 1))
+    margin = round(config.likert_grey_margin_mm * ink.px_per_mm)
+    width = max(right - left for left, _, right, _ in extents) + 2 * margin
+    height = max(bottom - top for _, top, _, bottom in extents) + 2 * margin
+    corners = []
+    for left, top, right, bottom in extents:
+        cx, cy = (left + right - width) // 2, (top + bottom - height) // 2
+        if cx < 0 or cy < 0 or cx + width > blank.shape[1] or cy + height > blank.shape[0]:
+            return None
+        corners.append((int(cx), int(cy)))
+    ring = max(1, round(config.likert_grey_ring_mm * ink.px_per_mm))
+    stack = windows(blank, corners, (int(width), int(height)))
+    dark = darkness(stack, ring)
+    printed_px = int(np.count_nonzero(stack < level))
+    if printed_px == 0 or (dark <= 0).any():
+        return None
+    per_pixel = float(dark.sum()) / printed_px
+    return _Windows(corners, (int(width), int(height)), ring, dark, per_pixel)
+
+
+def digit_excess(field: Field, ink: FieldInk, config: ReaderConfig) -> dict[str, float] | None:
+    """Per option: how much darker the scan is round its printed digit than the row's other
+    digits lead to expect, in square millimetres of the blank form's print; None where it
+    cannot be told (``digit_sums``).
+
+    A small mark drawn on a printed digit mostly lies on or right beside the print, where the
+    dark-pixel measures hardly see it; but it darkens the paper between the digit's strokes,
+    and the sum of grey levels over a window round the digit (against the window's own paper)
+    grows by that much whatever the blur or a slight misregistration.  Each digit's ratio of
+    scan to blank darkness is compared with the row's median ratio: the scanner's contrast and
+    the printer's gain, the same for every digit of the row, cancel.  A bilevel scan's
+    threshold moves every digit's edges alike, which darkens or lightens a digit with much
+    outline for its ink (a 3) more than one with little (a 1): the row's other digits then
+    depart from its common level too, and ``darker_digit`` asks for a clearer lead."""
+    sums = digit_sums(field, ink, config)
+    if sums is None:
+        return None
+    ratio = sums.scan / sums.blank
+    expected = statistics.median(ratio.tolist())  # numpy's median is slow on a handful
+    if expected <= 0:
+        return None
+    excess = sums.blank * (ratio / expected - 1) / sums.per_pixel
+    return {
+        option.value: ink.area_mm2(float(e))
+        for option, e in zip(field.options, excess, strict=True)
+    }
+
+
+def darker_digit(field: Field, ink: FieldInk, config: ReaderConfig) -> str | None:
+    """The one option whose digit is clearly darker than the row's others (``digit_excess``),
+    else None: at least ``likert_grey_mark_mm2`` more, and ``likert_grey_lead`` times as far
+    above the row's common level as any other digit departs from it (the row's own noise:
+    paper, print and scanner)."""
+    excess = digit_excess(field, ink, config)
+    if excess is None:
+        return None
+    value, most = max(excess.items(), key=lambda item: item[1])
+    spread = max(abs(e) for v, e in excess.items() if v != value)
+    if most >= config.likert_grey_mark_mm2 and most >= config.likert_grey_lead * spread:
+        return value
+    return None
 
 
 def measure_options(
@@ -441,6 +567,10 @@ def decide(
             return done(FieldStatus.AMBIGUOUS, None, 0.4, outcome.BETWEEN)
         if doubtful:
             return done(FieldStatus.AMBIGUOUS, None, 0.4, outcome.FAINT)
+        if darker_digit(field, ink, config) is not None:
+            # No mark to see, but one digit is darker than the row's others: a small tick drawn
+            # on it, mostly on the print.  A person looks; never a confident empty row.
+            return done(FieldStatus.AMBIGUOUS, None, 0.4, outcome.DARK_DIGIT)
         conf = outcome.margin_confidence(
             2 * config.likert_mark_mm2, best.total_mm2, config.likert_mark_mm2
         )

@@ -107,12 +107,14 @@ def test_reader_meets_the_accuracy_goals_on_greyscale_jpeg(
     assert total > 600
     assert not tally.page_problems
     # <= 2 per 1,000 on this sample (the goal is 1 per 1,000 on 200 respondents), apart from
-    # tiny ticks: one drawn inside the printed digit, in the digit's own colour, hardly shows
-    # and may be read as an empty row (an open problem of the reader, 3 in this batch).
+    # tiny ticks.  One drawn inside the printed digit, in the digit's own colour, hardly shows;
+    # a row with one digit darker than its siblings is flagged, not read empty.  What is left
+    # in this batch: a correction whose new answer is a tiny tick, the crossed-out circle read
+    # as the answer.
     tiny = [(t, r) for t, r in tally.wrong if "tick_tiny" in t.style]
     other = [(t, r) for t, r in tally.wrong if "tick_tiny" not in t.style]
     assert len(other) <= 2 * total / 1000, describe(other)
-    assert len(tiny) <= 3, describe(tiny)
+    assert len(tiny) <= 1, describe(tiny)
     # The flag goal (3 %) with a margin for the sample's size.
     assert tally.fields[FLAGGED] / total <= 0.04, tally.fields
     assert tally.fields["avoidable flag"] / total <= 0.03, tally.fields
@@ -136,7 +138,7 @@ def test_messy_hands_unclear_answers_go_to_a_person(form: tuple[Path, TemplateSe
     tiny = [(t, r) for t, r in tally.wrong if "tick_tiny" in t.style]
     other = [(t, r) for t, r in tally.wrong if "tick_tiny" not in t.style]
     assert len(other) <= 2 * total / 1000, describe(other)
-    assert len(tiny) <= 3, describe(tiny)
+    assert tiny == [], describe(tiny)
 
 
 def test_reader_on_bilevel_g4_never_reports_a_wrong_value(
@@ -155,9 +157,10 @@ def test_reader_on_bilevel_g4_never_reports_a_wrong_value(
         (t, r) for t, r in tally.wrong if r.status not in (FieldStatus.EMPTY, FieldStatus.BLANK)
     ]
     # Measured 1 in 780 (1.3 per 1,000) on this batch: a crossed-out 4 read as the answer where
-    # the new slash on 1 came out thin (scanner/read_likert.py).  Three tiny ticks on digits, of
-    # which a few pixels show, are read empty on top (not counted here).  The goal (<= 1 per
-    # 1,000) is open.
+    # the new slash on 1 came out thin (scanner/read_likert.py).  Two tiny ticks on digits, of
+    # which a few pixels show, are read empty on top (not counted here): thresholding moves the
+    # digits' edges, so a row's digits differ in grey level more than in greyscale, and the
+    # grey-level comparison of a row's digits asks for more.  The goal (<= 1 per 1,000) is open.
     assert len(wrong_values) <= 3 * total / 1000, describe(wrong_values)
     # Half-lost light marks come out faint and are flagged: more flags than in greyscale.
     assert tally.fields["avoidable flag"] / total <= 0.08, tally.fields
