@@ -26,11 +26,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _asked_language(argv: Sequence[str] | None) -> str | None:
+    """``--lang`` read before the parser is built: its help texts are in that language too."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _ = early.parse_known_args(argv)
+    # An unknown language is left to the full parser, which says which ones there are.
+    return known.lang if known.lang in i18n.LANGUAGES else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    lang = _asked_language(argv)
+    if lang:
+        i18n.set_language(lang)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.lang:
-        i18n.set_language(args.lang)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
         format="%(levelname)s %(name)s: %(message)s",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import string
 
+import pytest
+
 from palaute import i18n
 
 from .conftest import ROOT
@@ -44,3 +46,19 @@ def test_language_selection() -> None:
     assert i18n.normalise("en-GB") == "en"
     assert i18n.normalise("de_DE") == "fi"
     assert i18n.t("form.yes", "sv") == "Ja"
+
+
+def test_help_is_in_the_language_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--lang`` applies to the help texts too, not only to what a command prints."""
+    from palaute.cli import main
+
+    before = i18n.current_language()
+    try:
+        for lang in i18n.LANGUAGES:
+            with pytest.raises(SystemExit) as done:
+                main(["--lang", lang, "scan", "--help"])
+            assert done.value.code == 0
+            out = capsys.readouterr().out
+            assert i18n.t("scanner.cli.paths_help", lang) in " ".join(out.split())
+    finally:
+        i18n.set_language(before)
