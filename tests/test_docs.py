@@ -51,3 +51,17 @@ def test_spec_doc_kind_examples_print(tmp_path: Path) -> None:
         path.write_text(example, encoding="utf-8")
         printed = print_form(path, tmp_path / f"kind{n}.pdf")
         assert printed.template.kind in example
+
+
+def test_scanner_doc_explains_every_reason_a_clerk_can_see() -> None:
+    """Every reason the reader or the scan gives a page or field is in docs/scanner.md."""
+    import json
+
+    text = (DOCS / "scanner.md").read_text(encoding="utf-8")
+    locale = ROOT / "palaute" / "locale" / "en"
+    reader = json.loads((locale / "reader.json").read_text(encoding="utf-8"))
+    scan = json.loads((locale / "scan.json").read_text(encoding="utf-8"))
+    keys = list(reader) + [k for k in scan if k.startswith("scanner.input.")]
+    keys += ["scanner.reader_failed", "scanner.reader_crashed"]
+    missing = [k for k in keys if f"`{k}`" not in text]
+    assert not missing, missing
