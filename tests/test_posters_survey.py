@@ -18,6 +18,7 @@ from palaute.review import create_app, queue
 from palaute.review.queue import BadDecision
 from palaute.store import Survey, accounts
 from samples.poster_samples import PosterBatch, score, write_posters
+from scanner.results import FieldStatus
 
 from .conftest import LAYOUTS
 from .review_survey import PASSWORD, USER
@@ -246,3 +247,128 @@ def test_scan_summary_counts_the_zones_left_to_check(
     out = capsys.readouterr().out
     flagged = sum(flag for (_, _), (_, flag) in _stored(survey).items())
     assert f"Fields to check from this run {flagged}, in the whole survey {flagged}." in out
+
+
+def _poster_pages(survey: Path) -> int:
+    conn = sqlite3.connect(survey)
+    try:
+        return conn.execute("SELECT count(*) FROM pages WHERE version IS NOT NULL").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("fi", "Raportti kirjoitettu: {pdf} ({pages} sivua, julisteita laskettu {posters})"),
+        ("en", "Report written: {pdf} ({pages} pages, {posters} posters counted)"),
+    ],
+)
+def test_report_command_counts_posters_not_respondents(
+    traffic_light: Counted,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    line: str,
+) -> None:
+    report = tmp_path / "julisteet.pdf"
+    capsys.readouterr()
+    argv = ["--lang", lang, "report", "--survey", str(traffic_light.survey), "-o", str(report)]
+    assert main(argv) == 0
+    doc = pdfium.PdfDocument(str(report))
+    try:
+        pages = len(doc)
+    finally:
+        doc.close()
+    posters = _poster_pages(traffic_light.survey)
+    assert posters == 8  # 5 photos and 3 scans, one poster page each
+    expected = line.format(pdf=report, pages=pages, posters=posters)
+    assert expected in capsys.readouterr().out.splitlines()
+
+
+def test_report_command_still_counts_respondents_of_questionnaires(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "report.pdf"
+    capsys.readouterr()
+    assert main(["--lang", "en", "report", "--demo-data", "40", "-o", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "40 respondents)" in out and "posters" not in out
+
+
+def _stored_breakdown(survey: Path) -> dict[str, dict[str, int]]:
+    """field id -> votes by colour and tally over the zones not waiting for the clerk, from SQLite."""
+    conn = sqlite3.connect(survey)
+    try:
+        rows = conn.execute(
+            "SELECT field_id, value, scores FROM fields WHERE needs_review = 0"
+        ).fetchall()
+    finally:
+        conn.close()
+    out: dict[str, dict[str, int]] = {}
+    for fid, value, scores in rows:
+        part = out.setdefault(fid, dict.fromkeys(("green", "yellow", "red", "blue", "tally"), 0))
+        breakdown = json.loads(scores)
+        assert sum(breakdown.values()) == json.loads(value)  # the reader's own count
+        for key in part:
+            part[key] += round(breakdown[key])
+    return out
+
+
+def _export(survey: Path, tmp_path: Path, lang: str) -> tuple[list[dict], list[tuple]]:
+    from openpyxl import load_workbook
+
+    out, xlsx = tmp_path / "export.json", tmp_path / "export.xlsx"
+    assert main(["export", "--survey", str(survey), "--format", "json", "-o", str(out)]) == 0
+    argv = ["--lang", lang, "export", "--survey", str(survey), "--format", "xlsx", "-o", str(xlsx)]
+    assert main(argv) == 0
+    sheet = {"fi": "Julisteet", "en": "Posters"}[lang]
+    return json.loads(out.read_text("utf-8"))["posters"], list(load_workbook(xlsx)[sheet].values)
+
+
+def test_exports_break_the_votes_down_by_colour(traffic_light: Counted, tmp_path: Path) -> None:
+    stored = _stored_breakdown(traffic_light.survey)
+    statements, rows = _export(traffic_light.survey, tmp_path, "fi")
+    assert rows[0][5:] == (
+        "Vihreitä tarroja",
+        "Keltaisia tarroja",
+        "Punaisia tarroja",
+        "Sinisiä tarroja",
+        "Viivoja",
+        "Käsin laskettu (ei väreittäin)",
+    )
+    zones = [z for s in statements for z in s["zones"]]
+    assert len(zones) == len(rows) - 1 == 3 * len(statements)  # three zones a statement
+    for zone, row in zip(zones, rows[1:], strict=True):
+        # a statement whose page nobody photographed has no votes, in any colour
+        expected = {**stored.get(zone["field"], dict.fromkeys(zone["breakdown"], 0)), "clerk": 0}
+        assert zone["breakdown"] == expected
+        assert sum(expected.values()) == zone["votes"] == row[2]
+        assert list(row[5:]) == [expected[k] for k in zone["breakdown"]]
+    # the generated posters have stickers of every colour on them, and votes in the breakdown
+    assert all(sum(s[k] for s in stored.values()) for k in ("green", "yellow", "red"))
+
+
+def test_a_clerks_count_is_kept_apart_from_the_colours(
+    traffic_light: Counted, tmp_path: Path
+) -> None:
+    import shutil
+
+    survey = tmp_path / "survey.sqlite"
+    shutil.copy2(traffic_light.survey, survey)
+    before = _stored_breakdown(survey)
+    with Survey.open(survey, create=False) as opened:
+        flagged = [f for f in opened.flagged_fields() if "_" in f.field_id]
+        assert flagged, "hard posters leave counts for the clerk"
+        typed = flagged[0]
+        # one more than the reader saw: the reader's colours no longer say what the votes were
+        count = round(sum(typed.scores.values())) + 1
+        opened.update_field(typed.id, count, FieldStatus.OK, USER, typed.revision)
+    statements, rows = _export(survey, tmp_path, "en")
+    assert rows[0][-1] == "Counted by hand (not by colour)"
+    zones = [z for s in statements for z in s["zones"]]
+    index = next(i for i, z in enumerate(zones) if z["field"] == typed.field_id)
+    zone = zones[index]
+    assert zone["breakdown"] == {**before[typed.field_id], "clerk": count}
+    assert sum(zone["breakdown"].values()) == zone["votes"]
+    assert list(rows[1 + index][5:]) == list(zone["breakdown"].values())

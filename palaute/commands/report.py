@@ -43,7 +43,17 @@ def run(args: argparse.Namespace) -> int:
             everything = demo_data(args.demo_data, args.seed + 1, start=c_start, weeks=weeks)
         earlier = select(everything, args.form, c_start, c_end)
     result = write_report(data, args.output, min_group=args.min_group, compare_with=earlier)
-    print(
-        i18n.t("results.report_done", pdf=str(result.pdf), pages=result.pages, n=result.respondents)
-    )
+    if result.posters is not None:
+        # Posters have votes, not respondents: "1 respondent" would count the survey wrongly.
+        done = i18n.t(
+            "results.report_done_posters",
+            pdf=str(result.pdf),
+            pages=result.pages,
+            posters=result.posters,
+        )
+    else:
+        done = i18n.t(
+            "results.report_done", pdf=str(result.pdf), pages=result.pages, n=result.respondents
+        )
+    print(done)
     return ExitCode.OK

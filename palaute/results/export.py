@@ -14,7 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,8 @@ class RespondentRecord:
     missing_pages: tuple[int, ...]
     values: dict[str, Any]  # field id → value as stored (list for several answers)
     statuses: dict[str, str]  # field id → FieldStatus code
+    # field id → the reader's evidence (a poster zone's votes by colour and tally)
+    scores: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,13 @@ class ExportData:
         responses = posters.responses_from_values(
             (str(r.respondent), r.values, r.statuses) for r in self.records
         )
-        return posters.statements(self.templates, responses, lang or i18n.current_language())
+        scores = {
+            (str(r.respondent), fid): breakdown
+            for r in self.records
+            for fid, breakdown in r.scores.items()
+        }
+        lang = lang or i18n.current_language()
+        return posters.statements(self.templates, responses, lang, scores)
 
 
 def collect(survey: Survey, form_id: str | None = None) -> ExportData:
@@ -80,6 +88,9 @@ def collect(survey: Survey, form_id: str | None = None) -> ExportData:
             raise InputError("store.export.unknown_form", form=form_id)
     columns = _columns(templates.values())
     texts = finished_transcriptions(survey)
+    # Only a poster zone's evidence is exported (its votes by colour); other readers' scores
+    # are their own working and would only bloat the records.
+    zones = {c.field_id for c in columns if c.kind == "zone"}
     records = []
     for resp in survey.respondents():
         template = templates.get(resp.version)
@@ -96,6 +107,7 @@ def collect(survey: Survey, form_id: str | None = None) -> ExportData:
                 missing_pages=resp.missing_pages,
                 values={fid: texts.get(f.id, f.value) for fid, f in fields.items()},
                 statuses={fid: str(f.status) for fid, f in fields.items()},
+                scores={fid: f.scores for fid, f in fields.items() if fid in zones},
             )
         )
     records.sort(key=lambda r: (r.form_id, r.version, r.ordinal))
@@ -240,6 +252,8 @@ def to_json(data: ExportData) -> dict[str, Any]:
                         "role": z.role,
                         "votes": z.votes,
                         "percent": round(pct, 1),
+                        # votes by sticker colour and tally; "clerk": typed by a clerk
+                        "breakdown": dict(z.parts),
                     }
                     for z, pct in zip(p.zones, p.percentages, strict=True)
                 ],

@@ -14,8 +14,9 @@ zone's field id as ``forms/kinds/poster.py`` names it).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,13 @@ ROLE_COLOURS = {
     "minus": "#c8323c",
 }
 OTHER_COLOUR = "#7f7f7f"
+# A zone's votes by what they were: the reader's ``scores`` keys (``scanner.poster_results``),
+# then the votes a clerk typed that the reader's breakdown does not add up to.
+PARTS = ("green", "yellow", "red", "blue", "tally")
+CLERK = "clerk"
+BREAKDOWN = (*PARTS, CLERK)
+# (respondent, field id) -> the reader's breakdown of that zone, as stored in ``scores``
+Scores = Mapping[tuple[str, str], Mapping[str, float]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,8 @@ class ZoneCount:
     label: str  # in the report's language
     colour: str  # for the chart
     votes: int
+    # votes per BREAKDOWN key (adds up to ``votes``); empty when the breakdown was not asked for
+    parts: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     def pct(self, total: int) -> float:
         return 100.0 * self.votes / total if total else 0.0
@@ -77,8 +87,31 @@ def zone_label(field: Field, lang: str) -> str:
     return i18n.t(f"results.zone_{r}", lang) if r else field.label
 
 
-def poster_stats(responses: Sequence[Response], zones: Iterable[Field], lang: str) -> PosterStats:
-    """The votes of one statement's zones (all of the same ``question``)."""
+def breakdown(votes: int, scores: Mapping[str, float] | None) -> dict[str, int]:
+    """One counted zone's votes by sticker colour and tally marks.
+
+    A clerk may have typed a count of their own; the reader's breakdown then no longer says what
+    the votes were, so the whole count goes under CLERK and the parts still add up to the votes.
+    """
+    parts = {key: 0 for key in BREAKDOWN}
+    seen = {key: round(scores.get(key, 0)) for key in PARTS} if scores else {}
+    if seen and sum(seen.values()) == votes:
+        parts.update(seen)
+    else:
+        parts[CLERK] = votes
+    return parts
+
+
+def poster_stats(
+    responses: Sequence[Response],
+    zones: Iterable[Field],
+    lang: str,
+    scores: Scores | None = None,
+) -> PosterStats:
+    """The votes of one statement's zones (all of the same ``question``).
+
+    With ``scores`` each zone's votes are also broken down by colour and tally (``parts``).
+    """
     fields = list(zones)
     counts: list[ZoneCount] = []
     unresolved = 0
@@ -88,6 +121,7 @@ def poster_stats(responses: Sequence[Response], zones: Iterable[Field], lang: st
             pages += 1
     for f in fields:
         votes = 0
+        parts = {key: 0 for key in BREAKDOWN} if scores is not None else {}
         for r in responses:
             a = r.answers.get(f.id)
             if a is None:
@@ -96,10 +130,13 @@ def poster_stats(responses: Sequence[Response], zones: Iterable[Field], lang: st
                 unresolved += 1
             elif isinstance(a.value, int | float):
                 votes += int(a.value)
+                if scores is not None:
+                    page = breakdown(int(a.value), scores.get((r.respondent, f.id)))
+                    for key, n in page.items():
+                        parts[key] += n
         rl = role(f)
-        counts.append(
-            ZoneCount(f.id, rl, zone_label(f, lang), ROLE_COLOURS.get(rl, OTHER_COLOUR), votes)
-        )
+        colour = ROLE_COLOURS.get(rl, OTHER_COLOUR)
+        counts.append(ZoneCount(f.id, rl, zone_label(f, lang), colour, votes, parts))
     first = fields[0]
     return PosterStats(
         first.question, first.hint or first.question, tuple(counts), pages, unresolved
@@ -107,7 +144,10 @@ def poster_stats(responses: Sequence[Response], zones: Iterable[Field], lang: st
 
 
 def statements(
-    templates: Iterable[Template], responses: Sequence[Response], lang: str
+    templates: Iterable[Template],
+    responses: Sequence[Response],
+    lang: str,
+    scores: Scores | None = None,
 ) -> list[PosterStats]:
     """Every poster statement of ``templates`` (in form order, each statement once)."""
     by_question: dict[str, list[Field]] = {}
@@ -117,7 +157,19 @@ def statements(
                 zones = by_question.setdefault(f.question, [])
                 if all(z.id != f.id for z in zones):
                     zones.append(f)
-    return [poster_stats(responses, zones, lang) for zones in by_question.values()]
+    return [poster_stats(responses, zones, lang, scores) for zones in by_question.values()]
+
+
+def posters_counted(polls: Sequence[PosterStats | None]) -> int | None:
+    """Posters counted (photos and scans) when every section is a poster statement, else None.
+
+    A poster survey has no respondents, only votes: the report's method and the command's
+    message name the posters instead.  Every statement is a poster page of its own
+    (``forms/kinds/poster.py``), so the statements' pages add up to the posters.
+    """
+    if not polls or any(p is None for p in polls):
+        return None
+    return sum(p.pages for p in polls if p is not None)
 
 
 def responses_from_values(
@@ -140,7 +192,9 @@ def responses_from_values(
 
 
 def table_rows(stats: Sequence[PosterStats], lang: str) -> list[list[str | int | float]]:
-    """Header and one row per zone: statement, answer, votes, % of the statement, unresolved."""
+    """Header and one row per zone: statement, answer, votes, % of the statement, unresolved,
+    then the votes by colour and tally (BREAKDOWN order; after the others, so that the first
+    columns stay where they were)."""
     head: list[str | int | float] = [
         i18n.t(f"results.{key}", lang)
         for key in (
@@ -151,8 +205,10 @@ def table_rows(stats: Sequence[PosterStats], lang: str) -> list[list[str | int |
             "table_unresolved",
         )
     ]
+    head += [i18n.t(f"results.table_part_{key}", lang) for key in BREAKDOWN]
     rows = [head]
     for p in stats:
         for zone, pct in zip(p.zones, p.percentages, strict=True):
-            rows.append([p.statement, zone.label, zone.votes, round(pct, 1), p.unresolved])
+            parts = [zone.parts.get(key, 0) for key in BREAKDOWN]
+            rows.append([p.statement, zone.label, zone.votes, round(pct, 1), p.unresolved, *parts])
     return rows

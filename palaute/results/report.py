@@ -45,7 +45,7 @@ from forms import fonts
 from palaute.i18n import t
 from palaute.results import charts, stats, text
 from palaute.results.data import SurveyData
-from palaute.results.posters import PosterStats
+from palaute.results.posters import PosterStats, posters_counted
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ class ReportResult:
     pdf: Path
     pages: int
     respondents: int
+    posters: int | None = None  # posters counted, when the survey is a poster survey
 
 
 class _Styles:
@@ -171,16 +172,14 @@ class _Builder:
     def method(self) -> list[Flowable]:
         s, m = self.s, self.data.method()
         out: list[Flowable] = [_p(self.tr("results.method_heading"), s.h1)]
-        sections = self.summary.sections
         # A poster survey counts votes on posters, not questionnaires: say what was counted.
-        posters = bool(sections) and all(sec.poster is not None for sec in sections)
+        counted = posters_counted([sec.poster for sec in self.summary.sections])
+        posters = counted is not None
         out.append(
             _p(
                 self.tr(
                     "results.method_posters" if posters else "results.method_sheets",
-                    sheets=sum(sec.poster.pages for sec in sections if sec.poster)
-                    if posters
-                    else m.sheets,
+                    sheets=m.sheets if counted is None else counted,
                     first=text.date(m.first_scan, self.lang),
                     last=text.date(m.last_scan, self.lang),
                 ),
@@ -618,6 +617,21 @@ def render_report(
     lang: str | None = None,
 ) -> tuple[bytes, int]:
     """The report as PDF bytes, and its page count.  ``lang`` defaults to the form's language."""
+    pdf, pages, _ = _render(
+        data, min_group=min_group, compare_with=compare_with, created=created, lang=lang
+    )
+    return pdf, pages
+
+
+def _render(
+    data: SurveyData,
+    *,
+    min_group: int,
+    compare_with: SurveyData | None,
+    created: dt.date | None,
+    lang: str | None,
+) -> tuple[bytes, int, stats.Summary]:
+    """The PDF, its page count and the summary it was built from (for the caller's message)."""
     if min_group < 1:
         raise ValueError("min_group must be at least 1")
     language = lang or data.language
@@ -660,7 +674,7 @@ def render_report(
 
     doc.build(builder.story(), onFirstPage=title_band, onLaterPages=footer)
     log.info("report: %d pages, %d respondents", doc.page, len(data.responses))
-    return buf.getvalue(), int(doc.page)
+    return buf.getvalue(), int(doc.page), builder.summary
 
 
 def write_report(
@@ -673,11 +687,12 @@ def write_report(
     lang: str | None = None,
 ) -> ReportResult:
     """Write the report to ``out`` (atomically: a failure leaves no half-written file)."""
-    pdf, pages = render_report(
+    pdf, pages, summary = _render(
         data, min_group=min_group, compare_with=compare_with, created=created, lang=lang
     )
     write_atomically(out, pdf)
-    return ReportResult(out, pages, len(data.responses))
+    counted = posters_counted([sec.poster for sec in summary.sections])
+    return ReportResult(out, pages, len(data.responses), counted)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
