@@ -58,3 +58,13 @@ def review_survey(tmp_path: Path, review_master, cheap_argon2):
     images = source.with_name(f"{source.stem}.images")
     shutil.copytree(images, target.with_name(images.name))
     return dataclasses.replace(review_master, path=target)
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A test that picks a language (``--lang``) leaves the next test the language it found."""
+    from palaute import i18n
+
+    before = i18n._current
+    yield
+    i18n._current = before

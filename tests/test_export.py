@@ -51,7 +51,7 @@ def test_collect_follows_template_order_and_current_values(survey: Survey) -> No
 
 def test_csv_round_trip(tmp_path: Path, survey: Survey) -> None:
     path = tmp_path / "vastaukset.csv"
-    assert export(survey, "csv", path, lang="fi") == 4
+    assert export(survey, "csv", path, lang="fi").respondents == 4
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig", newline="") as fh:

@@ -286,6 +286,28 @@ def test_report_command_counts_posters_not_respondents(
     assert expected in capsys.readouterr().out.splitlines()
 
 
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("fi", "Kirjoitettu {path}: julisteita laskettu {posters}"),
+        ("en", "Wrote {path}: {posters} posters counted"),
+    ],
+)
+def test_export_command_counts_posters_not_respondents(
+    traffic_light: Counted,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    line: str,
+) -> None:
+    out = tmp_path / "julisteet.json"
+    capsys.readouterr()
+    argv = ["--lang", lang, "export", "--format", "json", "--survey"]
+    assert main([*argv, str(traffic_light.survey), "-o", str(out)]) == 0
+    expected = line.format(path=out, posters=_poster_pages(traffic_light.survey))
+    assert expected in capsys.readouterr().out.splitlines()
+
+
 def test_report_command_still_counts_respondents_of_questionnaires(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

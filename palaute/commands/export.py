@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     output = args.output or Path(args.survey).with_suffix(f".{args.format}").name
     output = Path(output)
     with Survey.open(args.survey, create=False) as survey:
-        count = export(
+        written = export(
             survey,
             args.format,
             output,
@@ -49,5 +49,8 @@ def run(args: argparse.Namespace) -> int:
             lang=i18n.current_language(),
             delimiter=args.delimiter,
         )
-    print(i18n.t("store.export.written", path=str(output), respondents=count))
+    if written.posters is not None:
+        print(i18n.t("store.export.written_posters", path=str(output), posters=written.posters))
+    else:
+        print(i18n.t("store.export.written", path=str(output), respondents=written.respondents))
     return int(ExitCode.OK)

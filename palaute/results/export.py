@@ -289,6 +289,15 @@ def write_json(data: ExportData, path: Path) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote: respondents, and posters counted when the survey is of posters
+    only (a poster survey has votes, not respondents; None otherwise)."""
+
+    respondents: int
+    posters: int | None = None
+
+
 def export(
     survey: Survey,
     fmt: str,
@@ -297,8 +306,8 @@ def export(
     form_id: str | None = None,
     lang: str | None = None,
     delimiter: str = ";",
-) -> int:
-    """Write the survey's answers to ``path`` in ``fmt``; returns the number of respondents."""
+) -> Exported:
+    """Write the survey's answers to ``path`` in ``fmt``; says what was written."""
     data = collect(survey, form_id)
     if fmt == "csv":
         write_csv(data, path, lang, delimiter)
@@ -308,4 +317,6 @@ def export(
         write_json(data, path)
     else:
         raise InputError("store.export.unknown_format", format=fmt)
-    return len(data.records)
+    only_posters = bool(data.columns) and all(c.kind == "zone" for c in data.columns)
+    counted = posters.posters_counted(data.poster_statements(lang)) if only_posters else None
+    return Exported(len(data.records), counted)
