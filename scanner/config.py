@@ -136,7 +136,12 @@ class ReaderConfig:
     # row's own, joined to the neighbour's, would bring about as much as the answer)
     likert_loop_inside_mm: float = 1.5  # a loop's digit centre lies this far inside its hull
     likert_loop_centre: float = 0.3  # ...and the hull's middle within this × option spacing
-    likert_loop_max_fill: float = 0.4  # a loop's ink covers at most this share of its hull
+    likert_loop_max_fill: float = 0.4  # a loop's ink covers at most this share of its hull,
+    # unless it proves a ring (a thick pen's flat oval; an open oval drawn in pieces):
+    likert_loop_deep_share: float = 0.1  # ...at most this share of it deeper inside the hull
+    # than its stroke is wide (plus likert_struck_depth_mm),
+    likert_loop_turn: float = 0.75  # ...and ink in this share of the turn round its digit
+    likert_loop_sectors: int = 36  # ...counted in this many sectors
 
     # -- free text ---------------------------------------------------------------------------
     text_inset_mm: float = 1.0  # the printed frame is ignored this far inside the field box

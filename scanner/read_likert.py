@@ -385,7 +385,8 @@ def encircled_option(
         if area >= config.likert_faint_mm2:  # else a speck: neither a loop nor a competing mark
             pieces.append((area, lx + lw / 2, piece))
     near = config.likert_near_mm * s
-    for area, piece_cx, piece in sorted(pieces, key=lambda p: -p[0]):
+    ordered = sorted(pieces, key=lambda p: -p[0])
+    for area, piece_cx, piece in ordered:
         if found is not None:
             # Beside the loop, a piece too small to be a mark and near no other digit (the
             # loose end of the loop itself, a speck) does not compete; anything else does.
@@ -393,33 +394,101 @@ def encircled_option(
             if area < config.likert_mark_mm2 and far:
                 continue
             return None  # a second mark of note
-        contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        hull = cv2.convexHull(np.concatenate(contours))
-        hull_mm2 = ink.area_mm2(cv2.contourArea(hull))
-        if hull_mm2 <= 0 or area > config.likert_loop_max_fill * hull_mm2:
-            return None  # a blot or a scribble, not a loop
-        moments = cv2.moments(hull)
-        if moments["m00"] <= 0:
+        found = _loop_round(piece, area, centres, spacing, ink, config)
+        if found is None:
+            break
+    if found is None and len(ordered) > 1:
+        # A loop drawn in strokes that do not meet (an open oval, its ends apart): all the
+        # row's ink together goes round one digit, every piece of it close to that digit.
+        merged = np.zeros_like(mask)
+        for _, _, piece in ordered:
+            merged |= piece
+        total = sum(p[0] for p in ordered)
+        found = _loop_round(merged, total, centres, spacing, ink, config, merged=True)
+        own_cx = next((cx for value, cx, _ in centres if value == found), None)
+        core = config.likert_core_mm * s
+        if own_cx is None or any(abs(piece_cx - own_cx) > core for _, piece_cx, _ in ordered):
             return None
-        hull_cx = moments["m10"] / moments["m00"]
-        depth = config.likert_loop_inside_mm * s
-        inside = [
-            (value, cx)
-            for value, cx, cy in centres
-            if cv2.pointPolygonTest(hull, (float(cx), float(cy)), True) >= depth
-        ]
-        if len(inside) != 1:
-            return None  # round two digits or none: between options, or not a loop at all
-        value, cx = inside[0]
-        if abs(hull_cx - cx) > config.likert_loop_centre * spacing:
-            return None  # the loop's middle is off its digit: set between two options
-        found = value
     if found is None:
         return None
     chosen = next(o for o in options if o.value == found)
     if chosen.interior_share >= config.likert_crossed_interior:
         return None  # ink across the digit inside the loop: crossed out, or a fill
     return found
+
+
+def _loop_round(
+    piece: np.ndarray,
+    area: float,
+    centres: list[tuple[str, float, float]],
+    spacing: float,
+    ink: FieldInk,
+    config: ReaderConfig,
+    merged: bool = False,
+) -> str | None:
+    """The one digit the ink ``piece`` (``area`` mm²) goes round as a loop, or None: it
+    encloses one digit centre well inside its convex hull, near the hull's middle; and when it
+    is much ink for its hull, or ``merged`` from pieces, its ink lies along the hull's outline
+    and most of the way round the digit."""
+    s = ink.px_per_mm
+    contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.convexHull(np.concatenate(contours))
+    hull_mm2 = ink.area_mm2(cv2.contourArea(hull))
+    if hull_mm2 <= 0:
+        return None
+    heavy = area > config.likert_loop_max_fill * hull_mm2 or merged
+    moments = cv2.moments(hull)
+    if moments["m00"] <= 0:
+        return None
+    hull_cx = moments["m10"] / moments["m00"]
+    depth = config.likert_loop_inside_mm * s
+    inside = [
+        (value, cx)
+        for value, cx, cy in centres
+        if cv2.pointPolygonTest(hull, (float(cx), float(cy)), True) >= depth
+    ]
+    if len(inside) != 1:
+        return None  # round two digits or none: between options, or not a loop at all
+    value, cx = inside[0]
+    if abs(hull_cx - cx) > config.likert_loop_centre * spacing:
+        return None  # the loop's middle is off its digit: set between two options
+    if heavy:
+        # Much ink for its hull (a thick pen's flat oval), or pieces that do not meet (an
+        # open oval): a loop only if its ink lies along the hull's outline, never over the
+        # inside (a blot, a scribble), and goes most of the way round the digit (a tick's or
+        # a cross's strokes only point at it).
+        cy = next(y for v, _, y in centres if v == value)
+        beyond = config.likert_struck_depth_mm * s + _pen_px(piece)
+        if _deep_share(piece, hull, beyond) > config.likert_loop_deep_share:
+            return None
+        if _turn_covered(piece, (cx, cy), config.likert_loop_sectors) < config.likert_loop_turn:
+            return None
+    return value
+
+
+def _turn_covered(piece: np.ndarray, centre: tuple[float, float], sectors: int) -> float:
+    """The share of the full turn round ``centre`` in which ``piece`` has ink, counted in
+    ``sectors`` equal sectors."""
+    ys, xs = np.nonzero(piece)
+    angles = np.arctan2(ys - centre[1], xs - centre[0])
+    index = ((angles + np.pi) / (2 * np.pi) * sectors).astype(np.int64) % sectors
+    return float(np.count_nonzero(np.bincount(index, minlength=sectors))) / sectors
+
+
+def _deep_share(piece: np.ndarray, hull: np.ndarray, beyond_px: float) -> float:
+    """The share of ``piece``'s ink deeper than ``beyond_px`` inside its convex ``hull``."""
+    inside = np.zeros_like(piece)
+    cv2.fillConvexPoly(inside, hull, 1)
+    depth = cv2.distanceTransform(inside, cv2.DIST_L2, 3)
+    deep = int((piece & (depth > beyond_px)).sum())
+    return deep / max(1, int(piece.sum()))
+
+
+def _pen_px(piece: np.ndarray) -> float:
+    """The width of the strokes of ``piece``: for a stroke w wide the distances to the paper
+    spread evenly over 0..w/2, their median w/4."""
+    own = cv2.distanceTransform(piece, cv2.DIST_L2, 3)
+    return 4.0 * float(np.median(own[piece > 0]))
 
 
 def own_ink(field: Field, ink: FieldInk, config: ReaderConfig) -> tuple[FieldInk, FieldInk | None]:
@@ -655,19 +724,13 @@ def struck_shares(
         counts[0] = 0
         piece = (inked & (labels == int(np.argmax(counts)))).astype(np.uint8)
         pieces[option.value] = piece
-        # a stroke of width w: distances to the paper spread evenly over 0..w/2, median w/4
-        own = cv2.distanceTransform(piece, cv2.DIST_L2, 3)
-        widths.append(4.0 * float(np.median(own[piece > 0])))
+        widths.append(_pen_px(piece))
     pen = min(widths, default=0.0)
     out = {option.value: 0.0 for option in marks}
     for value, piece in pieces.items():
         contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         hull = cv2.convexHull(np.concatenate(contours))
-        inside = np.zeros_like(piece)
-        cv2.fillConvexPoly(inside, hull, 1)
-        depth = cv2.distanceTransform(inside, cv2.DIST_L2, 3)
-        deep = int((piece & (depth > config.likert_struck_depth_mm * s + pen)).sum())
-        out[value] = deep / max(1, int(piece.sum()))
+        out[value] = _deep_share(piece, hull, config.likert_struck_depth_mm * s + pen)
     return out
 
 
