@@ -220,6 +220,19 @@ def served_desk(survey: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+@contextmanager
+def chromium_page(playwright: Any) -> Iterator[Any]:
+    """A Finnish-locale page in headless Chromium (``playwright`` is ``playwright.sync_api``)."""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_page(locale="fi-FI")
+            page.set_default_timeout(30_000)
+            yield page
+        finally:
+            browser.close()
+
+
 def browser_login(page: Any, desk: str) -> None:
     """Fill in the login form the browser is on; the desk then opens the flag list."""
     page.fill("#name", USER)

@@ -20,11 +20,11 @@ from palaute.store import Survey, accounts
 from .conftest import LAYOUTS
 from .methods_batch import run
 from .review_survey import (
-    ARGS,
     CHROMIUM,
     PASSWORD,
     USER,
     browser_login,
+    chromium_page,
     desk_client,
     field_row,
     login,
@@ -230,30 +230,24 @@ def test_rating_line_by_keyboard(methods: Methods) -> None:
         pytest.skip("Chromium is not installed")
     playwright = pytest.importorskip("playwright.sync_api")
     first, second = flagged(methods, "arviointijana")[:2]
-    with served_desk(methods.path) as desk, playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page(locale="fi-FI")
-            page.set_default_timeout(30_000)
-            page.goto(f"{desk}/login")
-            browser_login(page, desk)
-            # digits start the number, Enter saves it
-            page.goto(f"{desk}/flags/{first}")
-            press(page, "7")
-            page.keyboard.type("2,5")
-            page.keyboard.press("Enter")
-            page.wait_for_url(f"{desk}/flags")
-            saved = field_row(methods.path, first)
-            assert (json.loads(saved["value"]), saved["status"]) == (72.5, "ok")
-            # 0 on its own: no mark
-            page.goto(f"{desk}/flags/{second}")
-            press(page, "0")
-            page.wait_for_url(f"{desk}/flags")
-            saved = field_row(methods.path, second)
-            assert (saved["value"], saved["status"], saved["needs_review"]) == (
-                None,
-                "empty",
-                0,
-            )
-        finally:
-            browser.close()
+    with served_desk(methods.path) as desk, chromium_page(playwright) as page:
+        page.goto(f"{desk}/login")
+        browser_login(page, desk)
+        # digits start the number, Enter saves it
+        page.goto(f"{desk}/flags/{first}")
+        press(page, "7")
+        page.keyboard.type("2,5")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{desk}/flags")
+        saved = field_row(methods.path, first)
+        assert (json.loads(saved["value"]), saved["status"]) == (72.5, "ok")
+        # 0 on its own: no mark
+        page.goto(f"{desk}/flags/{second}")
+        press(page, "0")
+        page.wait_for_url(f"{desk}/flags")
+        saved = field_row(methods.path, second)
+        assert (saved["value"], saved["status"], saved["needs_review"]) == (
+            None,
+            "empty",
+            0,
+        )
