@@ -15,6 +15,14 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
+from samples.camera import (
+    WARM_CAST,
+    clip_to_uint8,
+    jpeg_round_trip,
+    light_falloff,
+    place_on_table,
+)
+
 # Sticker colours as printed on typical office sticker sheets, BGR.
 STICKER_BGR: dict[str, tuple[int, int, int]] = {
     "green": (70, 165, 20),
@@ -98,37 +106,28 @@ def photograph(
     jpeg_quality: int = 80,
     out_width: int = 2400,
 ) -> np.ndarray:
-    """The sheet as a phone would see it: on a table, in perspective, unevenly lit, JPEG'd."""
-    h, w = sheet.shape[:2]
-    scale = out_width * 0.8 / w
-    out_h = round(h * scale / 0.8)
-    cx, cy = out_width / 2, out_h / 2
-    hw, hh = w * scale / 2, h * scale / 2
-    corners = np.array(
-        [[cx - hw, cy - hh], [cx + hw, cy - hh], [cx + hw, cy + hh], [cx - hw, cy + hh]]
-    )
-    jitter = rng.uniform(-tilt, tilt, (4, 2)) * np.array([hw, hh])
-    quad = (corners + jitter).astype(np.float32)
-    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(src, quad)
-    photo = cv2.warpPerspective(
-        sheet, matrix, (out_width, out_h), flags=cv2.INTER_AREA, borderValue=(70, 80, 90)
-    )
-    # light falling off from one side, slightly warm
-    angle = rng.uniform(0, 2 * math.pi)
-    yy, xx = np.mgrid[0:out_h, 0:out_width].astype(np.float32)
-    ramp = (xx / out_width - 0.5) * math.cos(angle) + (yy / out_h - 0.5) * math.sin(angle)
-    light = 1.0 - gradient * (ramp + 0.5)
-    cast = np.array([0.92, 0.98, 1.04], dtype=np.float32)  # BGR: warm light
-    lit = photo.astype(np.float32) * light[..., None] * cast
+    """The sheet as a phone would see it: on a table, in perspective, unevenly lit, JPEG'd.
+
+    The reference simulation: numpy's noise and plain float32 arithmetic;
+    ``poster_samples.photograph`` is its faster variant for whole batches."""
+    photo = place_on_table(sheet, rng, tilt, out_width)
+    light = light_falloff(photo.shape[0], photo.shape[1], rng, gradient)
+    lit = photo.astype(np.float32) * light[..., None] * np.array(WARM_CAST, dtype=np.float32)
     lit = cv2.GaussianBlur(lit, (3, 3), 0.8)
     lit += rng.normal(0, 2.0, lit.shape).astype(np.float32)
-    image = np.clip(lit, 0, 255).astype(np.uint8)
-    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
-    decoded = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
-    if decoded is None:
-        raise RuntimeError("JPEG round trip failed")
-    return np.asarray(decoded)
+    return jpeg_round_trip(clip_to_uint8(lit), jpeg_quality)
+
+
+def painted_page(
+    pdf: Path,
+    page_index: int,
+    px_per_mm: float,
+    stickers: list[Sticker],
+    strokes: list[Stroke],
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Page ``page_index`` of the printed ``pdf`` with the stickers and strokes on it."""
+    return paint(render_page(pdf, page_index, px_per_mm), px_per_mm, stickers, strokes, rng)
 
 
 def poster_photo(
@@ -141,8 +140,7 @@ def poster_photo(
     **photo_options: float,
 ) -> np.ndarray:
     rng = np.random.default_rng(seed)
-    page = render_page(pdf, page_index, px_per_mm)
-    sheet = paint(page, px_per_mm, stickers, strokes or [], rng)
+    sheet = painted_page(pdf, page_index, px_per_mm, stickers, strokes or [], rng)
     return photograph(sheet, rng, **photo_options)  # type: ignore[arg-type]
 
 

@@ -8,14 +8,13 @@ colour, the tally strokes and whether the zone is *clear* (no overlap, no sticke
 no crossed strokes): a clear zone's count must come out exactly or be flagged; an unclear one
 may only be flagged or right.
 
-A sample is photographed (``samples.poster_photos.photograph``: perspective, uneven warm light,
-blur, JPEG) or scanned in colour (flat, 150 dpi, slight noise).
+A sample is photographed (``photograph``, built from ``samples.camera``: perspective, uneven
+warm light, blur, JPEG) or scanned in colour (flat, 150 dpi, slight noise).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,15 @@ import cv2
 import numpy as np
 
 from forms.template import Box, Field, Template
-from samples.poster_photos import Sticker, Stroke, paint, render_page, scatter
+from samples.camera import (
+    WARM_CAST,
+    clip_to_uint8,
+    jpeg_round_trip,
+    light_falloff,
+    place_on_table,
+    sensor_noise,
+)
+from samples.poster_photos import Sticker, Stroke, painted_page, scatter
 from samples.source import load_template
 
 PHOTO_PX_PER_MM = 5.0  # the poster is painted at this resolution before it is photographed
@@ -155,9 +162,7 @@ def photo_image(
     strokes: list[Stroke],
     rng: np.random.Generator,
 ) -> np.ndarray:
-    sheet = paint(
-        render_page(pdf, page_index, PHOTO_PX_PER_MM), PHOTO_PX_PER_MM, stickers, strokes, rng
-    )
+    sheet = painted_page(pdf, page_index, PHOTO_PX_PER_MM, stickers, strokes, rng)
     return photograph(
         sheet,
         rng,
@@ -178,40 +183,16 @@ def photograph(
 ) -> np.ndarray:
     """The sheet on a table seen by a phone: perspective, light falling off to one side with a
     warm cast, a little blur, sensor noise and JPEG (as ``poster_photos.photograph``, in a
-    fraction of its time)."""
-    h, w = sheet.shape[:2]
-    scale = out_width * 0.8 / w
-    out_h = round(h * scale / 0.8)
-    cx, cy = out_width / 2, out_h / 2
-    hw, hh = w * scale / 2, h * scale / 2
-    corners = np.array(
-        [[cx - hw, cy - hh], [cx + hw, cy - hh], [cx + hw, cy + hh], [cx - hw, cy + hh]]
-    )
-    quad = (corners + rng.uniform(-tilt, tilt, (4, 2)) * np.array([hw, hh])).astype(np.float32)
-    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(src, quad)
-    photo = cv2.warpPerspective(
-        sheet, matrix, (out_width, out_h), flags=cv2.INTER_AREA, borderValue=(70, 80, 90)
-    )
-    angle = rng.uniform(0, 2 * math.pi)
-    xs = (np.arange(out_width, dtype=np.float32) / out_width - 0.5) * math.cos(angle)
-    ys = (np.arange(out_h, dtype=np.float32) / out_h - 0.5) * math.sin(angle)
-    light = 1.0 - gradient * (np.add.outer(ys, xs) + 0.5)
-    cast = (0.92, 0.98, 1.04)  # BGR: warm light
+    fraction of its time: OpenCV's per-channel multiply and noise instead of numpy's)."""
+    photo = place_on_table(sheet, rng, tilt, out_width)
+    light = light_falloff(photo.shape[0], photo.shape[1], rng, gradient)
     channels = [
         cv2.multiply(c.astype(np.float32), light, scale=k)
-        for c, k in zip(cv2.split(photo), cast, strict=True)
+        for c, k in zip(cv2.split(photo), WARM_CAST, strict=True)
     ]
     lit = cv2.GaussianBlur(cv2.merge(channels), (3, 3), 0.8)
-    noise = np.empty(lit.shape, np.float32)
-    cv2.setRNGSeed(int(rng.integers(1 << 30)))
-    cv2.randn(noise, np.zeros(3), np.full(3, 2.0))
-    image = np.clip(lit + noise, 0, 255).astype(np.uint8)
-    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
-    decoded = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
-    if decoded is None:
-        raise RuntimeError("JPEG round trip failed")
-    return np.asarray(decoded)
+    image = clip_to_uint8(lit + sensor_noise(lit.shape, rng, 2.0))
+    return jpeg_round_trip(image, jpeg_quality)
 
 
 def scan_image(
@@ -222,15 +203,12 @@ def scan_image(
     rng: np.random.Generator,
 ) -> np.ndarray:
     ppm = SCAN_DPI / 25.4
-    sheet = paint(render_page(pdf, page_index, ppm), ppm, stickers, strokes, rng)
+    sheet = painted_page(pdf, page_index, ppm, stickers, strokes, rng)
     angle = float(rng.uniform(-0.8, 0.8))
     h, w = sheet.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     sheet = cv2.warpAffine(sheet, matrix, (w, h), borderValue=(250, 250, 250))
-    noise = np.empty(sheet.shape, np.float32)
-    cv2.setRNGSeed(int(rng.integers(1 << 30)))
-    cv2.randn(noise, np.zeros(3), np.full(3, 3.0))
-    return np.clip(sheet.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    return clip_to_uint8(sheet.astype(np.float32) + sensor_noise(sheet.shape, rng, 3.0))
 
 
 def write_posters(

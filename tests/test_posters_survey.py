@@ -11,18 +11,16 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from starlette.testclient import TestClient
 
 from palaute.cli import main
-from palaute.review import create_app, queue
+from palaute.review import queue
 from palaute.review.queue import BadDecision
 from palaute.store import Survey, accounts
 from samples.poster_samples import PosterBatch, score, write_posters
 from scanner.results import FieldStatus
 
 from .conftest import LAYOUTS
-from .review_survey import PASSWORD, USER
-from .test_review_app import Clock, login
+from .review_survey import PASSWORD, USER, desk_client, login
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,8 +172,7 @@ def test_the_clerk_types_a_count(traffic_light: Counted, tmp_path: Path, cheap_a
         accounts.add_user(opened, USER, PASSWORD)
         flagged = [f for f in opened.flagged_fields() if "_" in f.field_id]
     assert flagged, "hard posters leave counts for the clerk"
-    app = create_app(survey, secret="test secret", session_minutes=30, clock=Clock())
-    client = TestClient(app, follow_redirects=False)
+    client = desk_client(survey)
     token = login(client)
     pk = flagged[0].id
     page = client.get(f"/flags/{pk}").text

@@ -11,21 +11,10 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
-from palaute.review import create_app
 from palaute.store import Survey
 from palaute.store import review as store_review
 
-from .review_survey import PASSWORD, USER, Built
-
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from .review_survey import PASSWORD, USER, Built, Clock, csrf_of, desk_client, login
 
 
 @pytest.fixture
@@ -35,41 +24,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def client(review_survey: Built, clock: Clock) -> TestClient:
-    app = create_app(review_survey.path, secret="test secret", session_minutes=30, clock=clock)
-    return TestClient(app, follow_redirects=False)
-
-
-def csrf_of(client: TestClient, url: str = "/login") -> str:
-    response = client.get(url)
-    match = CSRF.search(response.text)
-    assert match, response.text
-    return match.group(1)
-
-
-def login(client: TestClient, password: str = PASSWORD) -> str:
-    token = csrf_of(client)
-    response = client.post("/login", data={"csrf": token, "name": USER, "password": password})
-    assert response.status_code == 303, response.text
-    return csrf_of(client, "/flags")
-
-
-def field_row(built: Built, field_id: str) -> sqlite3.Row:
-    conn = sqlite3.connect(built.path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(
-            "SELECT * FROM fields WHERE id = ?", (built.fields[field_id],)
-        ).fetchone()
-    finally:
-        conn.close()
-
-
-def changes(built: Built, field_id: str) -> list[tuple[str, str, str | None, str | None]]:
-    with Survey.open(built.path, create=False) as survey:
-        return [
-            (c.who, c.column, c.old, c.new)
-            for c in survey.change_log("field", built.fields[field_id])
-        ]
+    return desk_client(review_survey.path, clock)
 
 
 # -- access ------------------------------------------------------------------------------------
@@ -132,7 +87,7 @@ def test_posts_need_the_sessions_csrf_token(
         data["csrf"] = token
     for url in (f"/flags/{pk}", "/undo", "/logout", "/lang", f"/texts/{pk}/draft"):
         assert client.post(url, data=data).status_code == 403, url
-    assert field_row(review_survey, "q4_kohtelu")["revision"] == 0
+    assert review_survey.field_row("q4_kohtelu")["revision"] == 0
 
 
 def test_csrf_token_of_another_session_is_refused(
@@ -218,7 +173,7 @@ def test_choosing_an_option_is_logged_and_versioned(
     pk = review_survey.fields["q4_kohtelu"]
     response = client.post(f"/flags/{pk}", data={"csrf": token, "revision": "0", "value": "3"})
     assert response.status_code == 303 and response.headers["location"] == "/flags"
-    row = field_row(review_survey, "q4_kohtelu")
+    row = review_survey.field_row("q4_kohtelu")
     assert (json.loads(row["value"]), row["status"], row["needs_review"], row["revision"]) == (
         "3",
         "ok",
@@ -226,7 +181,7 @@ def test_choosing_an_option_is_logged_and_versioned(
         1,
     )
     assert row["reviewed_by"] == USER
-    assert set(changes(review_survey, "q4_kohtelu")) == {
+    assert set(review_survey.changes("q4_kohtelu")) == {
         (USER, "value", '"4"', '"3"'),
         (USER, "status", "ambiguous", "ok"),
         (USER, "needs_review", "1", "0"),
@@ -239,13 +194,13 @@ def test_accepting_the_guess(client: TestClient, review_survey: Built) -> None:
     q2, q1 = review_survey.fields["q2"], review_survey.fields["q1"]
     client.post(f"/flags/{q2}", data={"csrf": token, "revision": "0", "action": "accept"})
     client.post(f"/flags/{q1}", data={"csrf": token, "revision": "0", "action": "accept"})
-    row = field_row(review_survey, "q2")
+    row = review_survey.field_row("q2")
     assert (json.loads(row["value"]), row["status"], row["needs_review"]) == (
         ["no", "yes"],
         "multiple",
         0,
     )
-    row = field_row(review_survey, "q1")
+    row = review_survey.field_row("q1")
     assert (json.loads(row["value"]), row["status"]) == (["lapsiperheet"], "ok")
 
 
@@ -256,9 +211,9 @@ def test_multiple_choice_and_empty(client: TestClient, review_survey: Built) -> 
         f"/flags/{q1}",
         data={"csrf": token, "revision": "0", "action": "choose", "value": ["muu", "lapsiperheet"]},
     )
-    assert json.loads(field_row(review_survey, "q1")["value"]) == ["lapsiperheet", "muu"]
+    assert json.loads(review_survey.field_row("q1")["value"]) == ["lapsiperheet", "muu"]
     client.post(f"/flags/{q2}", data={"csrf": token, "revision": "0", "action": "empty"})
-    row = field_row(review_survey, "q2")
+    row = review_survey.field_row("q2")
     assert (row["value"], row["status"]) == (None, "empty")
 
 
@@ -278,7 +233,7 @@ def test_invalid_decisions_are_refused(
     token = login(client)
     pk = review_survey.fields["q4_kohtelu"]
     assert client.post(f"/flags/{pk}", data={"csrf": token, **data}).status_code == 400
-    assert field_row(review_survey, "q4_kohtelu")["revision"] == 0
+    assert review_survey.field_row("q4_kohtelu")["revision"] == 0
 
 
 def test_a_stale_revision_never_overwrites(client: TestClient, review_survey: Built) -> None:
@@ -288,7 +243,7 @@ def test_a_stale_revision_never_overwrites(client: TestClient, review_survey: Bu
         survey.update_field(pk, "5", store_review.FieldStatus.OK, "pekka", 0)
     response = client.post(f"/flags/{pk}", data={"csrf": token, "revision": "0", "value": "3"})
     assert response.status_code == 303 and response.headers["location"] == f"/flags/{pk}"
-    row = field_row(review_survey, "q4_kohtelu")
+    row = review_survey.field_row("q4_kohtelu")
     assert (json.loads(row["value"]), row["reviewed_by"], row["revision"]) == ("5", "pekka", 1)
     page = client.get(f"/flags/{pk}").text
     assert "Joku muu muutti" in page and 'name="revision" value="1"' in page
@@ -300,14 +255,14 @@ def test_undo_restores_the_reader_result(client: TestClient, review_survey: Buil
     client.post(f"/flags/{pk}", data={"csrf": token, "revision": "0", "value": "2"})
     response = client.post("/undo", data={"csrf": token})
     assert response.headers["location"] == f"/flags/{pk}"
-    row = field_row(review_survey, "q4_kohtelu")
+    row = review_survey.field_row("q4_kohtelu")
     assert (json.loads(row["value"]), row["status"], row["needs_review"], row["revision"]) == (
         "4",
         "ambiguous",
         1,
         2,
     )
-    assert len(changes(review_survey, "q4_kohtelu")) == 6  # three columns there and back
+    assert len(review_survey.changes("q4_kohtelu")) == 6  # three columns there and back
     client.post("/undo", data={"csrf": token})
     assert "Ei mitään peruttavaa" in client.get("/flags").text
 
@@ -344,7 +299,7 @@ def test_transcription_draft_then_finish(client: TestClient, review_survey: Buil
         headers={"X-CSRF-Token": token},
     )
     assert response.json() == {"revision": 1}
-    row = field_row(review_survey, "q2_perustelu")
+    row = review_survey.field_row("q2_perustelu")
     assert (row["text"], row["transcribed"]) == ("Hyvää palvel", 0)
     stale = client.post(f"/texts/{pk}/draft", data={"csrf": token, "revision": "0", "text": "x"})
     assert stale.status_code == 409
@@ -353,15 +308,15 @@ def test_transcription_draft_then_finish(client: TestClient, review_survey: Buil
         data={"csrf": token, "revision": "1", "action": "save", "text": "Hyvää palvelua\r\n!"},
     )
     assert response.status_code == 303
-    row = field_row(review_survey, "q2_perustelu")
+    row = review_survey.field_row("q2_perustelu")
     assert (row["text"], row["transcribed"], row["status"], row["revision"]) == (
         "Hyvää palvelua\n!",
         1,
         "written",
         2,
     )
-    assert (USER, "text", "Hyvää palvel", "Hyvää palvelua\n!") in changes(
-        review_survey, "q2_perustelu"
+    assert (USER, "text", "Hyvää palvel", "Hyvää palvelua\n!") in review_survey.changes(
+        "q2_perustelu"
     )
     assert "Avovastaukset on kirjoitettu" in client.get("/texts").text
 
@@ -371,7 +326,7 @@ def test_nothing_to_transcribe(client: TestClient, review_survey: Built, action:
     token = login(client)
     pk = review_survey.fields["q2_perustelu"]
     client.post(f"/texts/{pk}", data={"csrf": token, "revision": "0", "action": action})
-    row = field_row(review_survey, "q2_perustelu")
+    row = review_survey.field_row("q2_perustelu")
     assert (row["status"], row["text"], row["transcribed"]) == (action, None, 1)
 
 
@@ -382,7 +337,7 @@ def test_an_empty_transcription_is_not_saved(client: TestClient, review_survey: 
         f"/texts/{pk}", data={"csrf": token, "revision": "0", "action": "save", "text": "  "}
     )
     assert response.headers["location"] == f"/texts/{pk}"
-    assert field_row(review_survey, "q2_perustelu")["transcribed"] == 0
+    assert review_survey.field_row("q2_perustelu")["transcribed"] == 0
 
 
 # -- JSON, language, pages -------------------------------------------------------------------------
@@ -455,7 +410,7 @@ def test_the_cookie_carries_no_answers(client: TestClient, review_survey: Built)
     payload = base64.b64decode(cookie.split(".")[0] + "==")
     assert b"salaisuus" not in payload and b"toinen" not in payload
     client.post("/undo", data={"csrf": token})
-    row = field_row(review_survey, "q2_perustelu")
+    row = review_survey.field_row("q2_perustelu")
     assert (row["text"], row["transcribed"]) == ("salaisuus", 0)
 
 

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import sqlite3
-import threading
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from .review_survey import PASSWORD, USER, Built
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from .review_survey import (
+    CHROMIUM,
+    USER,
+    Built,
+    browser_login,
+    chromium_page,
+    press,
+    served_desk,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,138 +25,82 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def desk(review_survey: Built) -> Iterator[str]:
-    import uvicorn
-
-    from palaute.review import create_app
-
-    port = free_port()
-    app = create_app(review_survey.path, allowed_hosts=["127.0.0.1"])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        threading.Event().wait(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-
-
-def row(built: Built, field_id: str) -> sqlite3.Row:
-    conn = sqlite3.connect(built.path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(
-            "SELECT * FROM fields WHERE id = ?", (built.fields[field_id],)
-        ).fetchone()
-    finally:
-        conn.close()
-
-
-def log(built: Built, field_id: str) -> list[tuple[str, str, str | None, str | None]]:
-    conn = sqlite3.connect(built.path)
-    try:
-        return conn.execute(
-            "SELECT who, column_name, old_value, new_value FROM change_log"
-            " WHERE entity = 'field' AND entity_id = ? ORDER BY id",
-            (built.fields[field_id],),
-        ).fetchall()
-    finally:
-        conn.close()
-
-
-def press(page: Any, key: str) -> None:
-    """Press a key once the page's script is listening (a loaded machine may lag behind)."""
-    page.wait_for_selector("body[data-ready='1']", state="attached")
-    page.keyboard.press(key)
+    with served_desk(review_survey.path) as address:
+        yield address
 
 
 def test_keyboard_review_and_transcription(desk: str, review_survey: Built) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
     assert shutil.which(str(CHROMIUM))
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            # the desk's strict Content-Security-Policy stays on: its script must work under it,
-            # and the test uses no eval-based waits (which the policy would block)
-            page = browser.new_page(locale="fi-FI")
-            page.set_default_timeout(30_000)
-            page.goto(f"{desk}/flags")
-            assert page.url.endswith("/login")
-            page.fill("#name", USER)
-            page.fill("#password", PASSWORD)
-            page.click("button.primary")
-            page.wait_for_url(f"{desk}/flags")
+    with chromium_page(playwright) as page:
+        # the desk's strict Content-Security-Policy stays on: its script must work under it,
+        # and the test uses no eval-based waits (which the policy would block)
+        page.goto(f"{desk}/flags")
+        assert page.url.endswith("/login")
+        browser_login(page, desk)
 
-            # worst first: the rating statement; "3" chooses the circled 3
-            assert "asiallista kohtelua" in page.inner_text("h1.question")
-            press(page, "3")
-            page.wait_for_selector("h1.question:has-text('Saitko')")
-            q4 = row(review_survey, "q4_kohtelu")
-            assert (json.loads(q4["value"]), q4["status"], q4["revision"]) == ("3", "ok", 1)
+        # worst first: the rating statement; "3" chooses the circled 3
+        assert "asiallista kohtelua" in page.inner_text("h1.question")
+        press(page, "3")
+        page.wait_for_selector("h1.question:has-text('Saitko')")
+        q4 = review_survey.field_row("q4_kohtelu")
+        assert (json.loads(q4["value"]), q4["status"], q4["revision"]) == ("3", "ok", 1)
 
-            # Enter accepts the guess, Backspace undoes it, y answers yes
-            press(page, "Enter")
-            page.wait_for_selector("h1.question:has-text('Missä asioissa')")
-            assert row(review_survey, "q2")["needs_review"] == 0
-            press(page, "Backspace")
-            page.wait_for_url(f"{desk}/flags/{review_survey.fields['q2']}")
-            assert row(review_survey, "q2")["needs_review"] == 1
+        # Enter accepts the guess, Backspace undoes it, y answers yes
+        press(page, "Enter")
+        page.wait_for_selector("h1.question:has-text('Missä asioissa')")
+        assert review_survey.field_row("q2")["needs_review"] == 0
+        press(page, "Backspace")
+        page.wait_for_url(f"{desk}/flags/{review_survey.fields['q2']}")
+        assert review_survey.field_row("q2")["needs_review"] == 1
 
-            # the whole page is one key away, and back
-            with page.expect_response(lambda r: "/image/page/" in r.url) as image:
-                press(page, "p")
-            assert image.value.status == 200
-            assert image.value.headers["content-type"] == "image/png"
-            page.wait_for_url("**/pages/**")
-            press(page, "Escape")
-            page.wait_for_url(f"{desk}/flags/{review_survey.fields['q2']}")
+        # the whole page is one key away, and back
+        with page.expect_response(lambda r: "/image/page/" in r.url) as image:
+            press(page, "p")
+        assert image.value.status == 200
+        assert image.value.headers["content-type"] == "image/png"
+        page.wait_for_url("**/pages/**")
+        press(page, "Escape")
+        page.wait_for_url(f"{desk}/flags/{review_survey.fields['q2']}")
 
-            press(page, "y")
-            page.wait_for_url(f"{desk}/flags")
-            q2 = row(review_survey, "q2")
-            assert (json.loads(q2["value"]), q2["status"], q2["revision"]) == ("yes", "ok", 3)
+        press(page, "y")
+        page.wait_for_url(f"{desk}/flags")
+        q2 = review_survey.field_row("q2")
+        assert (json.loads(q2["value"]), q2["status"], q2["revision"]) == ("yes", "ok", 3)
 
-            # Tab skips the last flag; then the free text
-            assert "Missä asioissa" in page.inner_text("h1.question")
-            press(page, "Tab")
-            page.wait_for_selector("text=Merkityt kohdat on käyty läpi")
-            assert row(review_survey, "q1")["needs_review"] == 1
-            page.click("a.button.primary")
-            page.wait_for_selector("body[data-ready='1'] #text")
-            page.focus("#text")
-            page.keyboard.type("Kiitos hyvästä", delay=20)
-            page.wait_for_selector("#saved:has-text('Tallennettu')")
-            assert row(review_survey, "q2_perustelu")["text"] == "Kiitos hyvästä"
-            page.keyboard.type(" palvelusta!", delay=5)
-            press(page, "Enter")
-            page.wait_for_selector("text=Avovastaukset on kirjoitettu")
-        finally:
-            browser.close()
+        # Tab skips the last flag; then the free text
+        assert "Missä asioissa" in page.inner_text("h1.question")
+        press(page, "Tab")
+        page.wait_for_selector("text=Merkityt kohdat on käyty läpi")
+        assert review_survey.field_row("q1")["needs_review"] == 1
+        page.click("a.button.primary")
+        page.wait_for_selector("body[data-ready='1'] #text")
+        page.focus("#text")
+        page.keyboard.type("Kiitos hyvästä", delay=20)
+        page.wait_for_selector("#saved:has-text('Tallennettu')")
+        assert review_survey.field_row("q2_perustelu")["text"] == "Kiitos hyvästä"
+        page.keyboard.type(" palvelusta!", delay=5)
+        press(page, "Enter")
+        page.wait_for_selector("text=Avovastaukset on kirjoitettu")
 
-    text = row(review_survey, "q2_perustelu")
+    text = review_survey.field_row("q2_perustelu")
     assert (text["text"], text["transcribed"], text["status"]) == (
         "Kiitos hyvästä palvelusta!",
         1,
         "written",
     )
     assert text["revision"] >= 2
-    entries = log(review_survey, "q2_perustelu")
+    entries = review_survey.changes("q2_perustelu")
     assert entries[0] == (USER, "text", None, "Kiitos hyvästä")
     assert entries[-1][:2] == (USER, "transcribed")
     assert (USER, "text", "Kiitos hyvästä", "Kiitos hyvästä palvelusta!") in entries
-    assert [e[1] for e in log(review_survey, "q4_kohtelu")] == ["value", "status", "needs_review"]
+    assert [e[1] for e in review_survey.changes("q4_kohtelu")] == [
+        "value",
+        "status",
+        "needs_review",
+    ]
 
 
 def test_split_and_merge_by_buttons(desk: str, review_survey: Built) -> None:
@@ -172,27 +109,18 @@ def test_split_and_merge_by_buttons(desk: str, review_survey: Built) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
     assert shutil.which(str(CHROMIUM))
     (p1, p2), (rid,) = add_photocopies(review_survey, [1, 2])
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page(locale="fi-FI")
-            page.set_default_timeout(30_000)
-            page.goto(f"{desk}/respondents/{rid}")
-            page.fill("#name", USER)
-            page.fill("#password", PASSWORD)
-            page.click("button.primary")
-            page.wait_for_url(f"{desk}/flags")
-            page.goto(f"{desk}/respondents")
-            page.click(f"a[href='/respondents/{rid}']")
-            page.wait_for_selector(f"li.sheet[data-page='{p2}'] img.thumb")
-            page.click(f"li.sheet[data-page='{p2}'] form.split button")
-            page.wait_for_selector("#flash:has-text('jaettiin')")
-            assert page.locator("li.sheet").count() == 1
-            page.click("#merge-next button")
-            page.wait_for_selector("#flash:has-text('yhdistettiin')")
-            assert page.locator("li.sheet").count() == 2
-        finally:
-            browser.close()
+    with chromium_page(playwright) as page:
+        page.goto(f"{desk}/respondents/{rid}")
+        browser_login(page, desk)
+        page.goto(f"{desk}/respondents")
+        page.click(f"a[href='/respondents/{rid}']")
+        page.wait_for_selector(f"li.sheet[data-page='{p2}'] img.thumb")
+        page.click(f"li.sheet[data-page='{p2}'] form.split button")
+        page.wait_for_selector("#flash:has-text('jaettiin')")
+        assert page.locator("li.sheet").count() == 1
+        page.click("#merge-next button")
+        page.wait_for_selector("#flash:has-text('yhdistettiin')")
+        assert page.locator("li.sheet").count() == 2
     conn = sqlite3.connect(review_survey.path)
     try:
         pages = conn.execute(

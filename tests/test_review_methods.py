@@ -8,7 +8,6 @@ import dataclasses
 import io
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,22 @@ from PIL import Image
 from starlette.testclient import TestClient
 
 from palaute.cli import main
-from palaute.review import create_app
 from palaute.store import Survey, accounts
 
 from .conftest import LAYOUTS
 from .methods_batch import run
-from .review_survey import PASSWORD, USER
-from .test_review_app import Clock, login
+from .review_survey import (
+    CHROMIUM,
+    PASSWORD,
+    USER,
+    browser_login,
+    chromium_page,
+    desk_client,
+    field_row,
+    login,
+    press,
+    served_desk,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,17 +78,7 @@ def methods(tmp_path: Path, methods_master: Methods) -> Methods:
 
 @pytest.fixture
 def client(methods: Methods) -> TestClient:
-    app = create_app(methods.path, secret="test secret", session_minutes=30, clock=Clock())
-    return TestClient(app, follow_redirects=False)
-
-
-def row(methods: Methods, pk: int) -> sqlite3.Row:
-    conn = sqlite3.connect(methods.path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute("SELECT * FROM fields WHERE id = ?", (pk,)).fetchone()
-    finally:
-        conn.close()
+    return desk_client(methods.path)
 
 
 def flagged(methods: Methods, form_id: str) -> list[int]:
@@ -120,7 +118,7 @@ def test_a_typed_position_is_saved(client: TestClient, methods: Methods) -> None
     data = {"csrf": token, "revision": "0", "action": "choose", "value": "62,5"}
     response = client.post(f"/flags/{pk}", data=data)
     assert response.status_code == 303 and response.headers["location"] == "/flags"
-    saved = row(methods, pk)
+    saved = field_row(methods.path, pk)
     assert (json.loads(saved["value"]), saved["status"], saved["needs_review"]) == (62.5, "ok", 0)
     assert saved["reviewed_by"] == USER
 
@@ -129,7 +127,7 @@ def test_no_mark_on_the_line(client: TestClient, methods: Methods) -> None:
     token = login(client)
     pk = flagged(methods, "arviointijana")[0]
     client.post(f"/flags/{pk}", data={"csrf": token, "revision": "0", "action": "empty"})
-    saved = row(methods, pk)
+    saved = field_row(methods.path, pk)
     assert (saved["value"], saved["status"], saved["needs_review"]) == (None, "empty", 0)
 
 
@@ -139,12 +137,12 @@ def test_a_mistyped_position_is_asked_again(
 ) -> None:
     token = login(client)
     pk = flagged(methods, "arviointijana")[0]
-    before = row(methods, pk)
+    before = field_row(methods.path, pk)
     data = {"csrf": token, "revision": "0", "action": "choose", "value": typed}
     response = client.post(f"/flags/{pk}", data=data)
     assert response.status_code == 303 and response.headers["location"] == f"/flags/{pk}"
     assert "Kohdan pitää olla luku 0–100." in client.get(f"/flags/{pk}").text
-    assert tuple(row(methods, pk)) == tuple(before)
+    assert tuple(field_row(methods.path, pk)) == tuple(before)
 
 
 # -- word task ---------------------------------------------------------------------------------
@@ -166,7 +164,7 @@ def test_a_flagged_word_shows_its_two_labelled_options(
         f"/flags/{pk}", data={"csrf": token, "revision": "0", "value": "needs_explaining"}
     )
     assert response.status_code == 303
-    saved = row(methods, pk)
+    saved = field_row(methods.path, pk)
     assert (json.loads(saved["value"]), saved["status"]) == ("needs_explaining", "ok")
     bad = client.post(f"/flags/{pk}", data={"csrf": token, "revision": "1", "value": "maybe"})
     assert bad.status_code == 400
@@ -208,7 +206,7 @@ def test_sentences_go_through_the_text_queue(client: TestClient, methods: Method
         data={"csrf": token, "revision": "0", "action": "save", "text": "saan apua nopeasti"},
     )
     assert response.status_code == 303
-    saved = row(methods, pks[0])
+    saved = field_row(methods.path, pks[0])
     assert (saved["text"], saved["transcribed"], saved["status"]) == (
         "saan apua nopeasti",
         1,
@@ -228,57 +226,28 @@ def test_sentences_go_through_the_text_queue(client: TestClient, methods: Method
 # -- keyboard, in headless Chromium --------------------------------------------------------------
 @pytest.mark.browser
 def test_rating_line_by_keyboard(methods: Methods) -> None:
-    import threading
-
-    import uvicorn
-
-    from .test_review_browser import ARGS, CHROMIUM, free_port, press
-
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed")
     playwright = pytest.importorskip("playwright.sync_api")
     first, second = flagged(methods, "arviointijana")[:2]
-    port = free_port()
-    app = create_app(methods.path, allowed_hosts=["127.0.0.1"])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    desk = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            if server.started:
-                break
-            threading.Event().wait(0.02)
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-            try:
-                page = browser.new_page(locale="fi-FI")
-                page.set_default_timeout(30_000)
-                page.goto(f"{desk}/login")
-                page.fill("#name", USER)
-                page.fill("#password", PASSWORD)
-                page.click("button.primary")
-                page.wait_for_url(f"{desk}/flags")
-                # digits start the number, Enter saves it
-                page.goto(f"{desk}/flags/{first}")
-                press(page, "7")
-                page.keyboard.type("2,5")
-                page.keyboard.press("Enter")
-                page.wait_for_url(f"{desk}/flags")
-                saved = row(methods, first)
-                assert (json.loads(saved["value"]), saved["status"]) == (72.5, "ok")
-                # 0 on its own: no mark
-                page.goto(f"{desk}/flags/{second}")
-                press(page, "0")
-                page.wait_for_url(f"{desk}/flags")
-                saved = row(methods, second)
-                assert (saved["value"], saved["status"], saved["needs_review"]) == (
-                    None,
-                    "empty",
-                    0,
-                )
-            finally:
-                browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
+    with served_desk(methods.path) as desk, chromium_page(playwright) as page:
+        page.goto(f"{desk}/login")
+        browser_login(page, desk)
+        # digits start the number, Enter saves it
+        page.goto(f"{desk}/flags/{first}")
+        press(page, "7")
+        page.keyboard.type("2,5")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{desk}/flags")
+        saved = field_row(methods.path, first)
+        assert (json.loads(saved["value"]), saved["status"]) == (72.5, "ok")
+        # 0 on its own: no mark
+        page.goto(f"{desk}/flags/{second}")
+        press(page, "0")
+        page.wait_for_url(f"{desk}/flags")
+        saved = field_row(methods.path, second)
+        assert (saved["value"], saved["status"], saved["needs_review"]) == (
+            None,
+            "empty",
+            0,
+        )

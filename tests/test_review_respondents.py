@@ -7,20 +7,17 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from palaute.review import create_app
 from palaute.store import Survey
 from scanner.results import PageIdentity, PageResult, PageStatus
 
-from .review_survey import Built
-from .test_review_app import Clock, login
+from .review_survey import Built, desk_client, login
 
 TOKEN = re.compile(r'name="token" value="([0-9a-f]{16})"')
 
 
 @pytest.fixture
 def desk(review_survey: Built) -> TestClient:
-    app = create_app(review_survey.path, secret="test secret", session_minutes=30, clock=Clock())
-    return TestClient(app, follow_redirects=False)
+    return desk_client(review_survey.path)
 
 
 def add_photocopies(built: Built, numbers: list[int]) -> tuple[list[int], list[int]]:

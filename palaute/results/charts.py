@@ -24,6 +24,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -78,20 +79,36 @@ class Chart:
         self.figure.clear()
 
 
-def _figure(height_in: float) -> Figure:
+def _figure(height_in: float) -> tuple[Figure, Axes]:
+    """A report-wide figure ``height_in`` inches high with one styled axes."""
     fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
+    FigureCanvasAgg(fig)  # attaches itself: savefig works without pyplot's global state
+    ax = fig.add_subplot()
+    _style(ax)
+    return fig, ax
 
 
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def _style(ax: object) -> None:
+def _style(ax: Axes) -> None:
     for side in ("top", "right"):
-        ax.spines[side].set_visible(False)  # type: ignore[attr-defined]
-    ax.tick_params(colors=TEXT, labelsize=8)  # type: ignore[attr-defined]
+        ax.spines[side].set_visible(False)
+    ax.tick_params(colors=TEXT, labelsize=8)
+
+
+def _percent_ticks(ax: Axes) -> None:
+    """0 % to 100 % along x, every 20 points."""
+    ax.set_xticks(range(0, 101, 20), [f"{v} %" for v in range(0, 101, 20)])
+
+
+def _row_labels(ax: Axes, rows: int, labels: Sequence[str], fontsize: float) -> None:
+    """``rows`` horizontal-bar rows labelled from the top down (y runs bottom-up).
+
+    ``rows`` is kept apart from ``labels``: an empty chart still has room for one row."""
+    ax.set_ylim(-0.6, rows - 0.4)
+    ax.set_yticks(range(rows), list(reversed(labels)), fontsize=fontsize)
 
 
 def likert_segments(s: LikertStats) -> list[tuple[int, float, float]]:
@@ -125,9 +142,7 @@ def likert_segments(s: LikertStats) -> list[tuple[int, float, float]]:
 def likert_chart(rows: Sequence[LikertStats], lang: str) -> Chart:
     """Diverging stacked bars, one row per statement, in the order given (top to bottom)."""
     n_rows = max(1, len(rows))
-    fig = _figure(1.3 + 0.42 * n_rows)
-    ax = fig.add_subplot()
-    _style(ax)
+    fig, ax = _figure(1.3 + 0.42 * n_rows)
     bars: list[Bar] = []
     extent = 10.0
     colour_of: dict[int, str] = {}
@@ -156,20 +171,11 @@ def likert_chart(rows: Sequence[LikertStats], lang: str) -> Chart:
             extent = max(extent, abs(left), abs(left + width))
     limit = min(100.0, math.ceil((extent + 2) / 10) * 10)
     ax.set_xlim(-limit, limit)
-    ax.set_ylim(-0.6, n_rows - 0.4)
     ax.axvline(0, color="#555555", linewidth=0.8)
     ticks = [v for v in range(-int(limit), int(limit) + 1, 20 if limit > 50 else 10)]
     ax.set_xticks(ticks, [f"{abs(v)} %" for v in ticks])
-    ax.set_yticks(
-        range(n_rows),
-        [
-            f"{_wrap(s.statement, 42)}  (n={s.n})"
-            for s in reversed(rows)  # y runs bottom-up
-        ]
-        if rows
-        else [""],
-        fontsize=8,
-    )
+    statements = [f"{_wrap(s.statement, 42)}  (n={s.n})" for s in rows]
+    _row_labels(ax, n_rows, statements or [""], fontsize=8)
     ax.set_xlabel(t("results.chart_likert_axis", lang), fontsize=8, color=TEXT)
     if rows:
         labels = rows[0].labels
@@ -209,9 +215,7 @@ def _shades(palette: tuple[str, ...], count: int) -> list[str]:
 def choice_chart(s: ChoiceStats, lang: str) -> Chart:
     """One horizontal bar per option: % of respondents who chose it."""
     k = max(1, len(s.values))
-    fig = _figure(0.7 + 0.38 * k)
-    ax = fig.add_subplot()
-    _style(ax)
+    fig, ax = _figure(0.7 + 0.38 * k)
     bars = []
     pct = s.percentages
     for row, (label, count, p) in enumerate(zip(s.labels, s.counts, pct, strict=True)):
@@ -224,18 +228,15 @@ def choice_chart(s: ChoiceStats, lang: str) -> Chart:
             ax.text(p + 1.0, ypos, label_text, va="center", fontsize=8, color=TEXT)
         bars.append(Bar(label, "percent", 0.0, p, count))
     ax.set_xlim(0, 105)
-    ax.set_ylim(-0.6, k - 0.4)
-    ax.set_xticks(range(0, 101, 20), [f"{v} %" for v in range(0, 101, 20)])
-    ax.set_yticks(range(k), [_wrap(label, 34) for label in reversed(s.labels)], fontsize=8)
+    _percent_ticks(ax)
+    _row_labels(ax, k, [_wrap(label, 34) for label in s.labels], fontsize=8)
     ax.set_xlabel(t("results.chart_choice_axis", lang, n=s.n), fontsize=8, color=TEXT)
     return Chart(fig, tuple(bars))
 
 
 def line_chart(s: LineStats, lang: str) -> Chart:
     """A rating line's marks per tenth of the line, from the dissatisfied end to the satisfied."""
-    fig = _figure(2.0)
-    ax = fig.add_subplot()
-    _style(ax)
+    fig, ax = _figure(2.0)
     bars = []
     step = 100 / max(1, len(s.bins))
     for i, count in enumerate(s.bins):
@@ -258,9 +259,7 @@ def line_chart(s: LineStats, lang: str) -> Chart:
 def poster_chart(p: PosterStats, lang: str) -> Chart:
     """A poster statement: one bar per zone in the zone's colour, % of the statement's votes."""
     k = max(1, len(p.zones))
-    fig = _figure(0.7 + 0.38 * k)
-    ax = fig.add_subplot()
-    _style(ax)
+    fig, ax = _figure(0.7 + 0.38 * k)
     bars = []
     for row, (zone, pct) in enumerate(zip(p.zones, p.percentages, strict=True)):
         ypos = k - 1 - row
@@ -268,9 +267,8 @@ def poster_chart(p: PosterStats, lang: str) -> Chart:
         ax.text(pct + 1.0, ypos, f"{round(pct)} %  ({zone.votes})", va="center", fontsize=8)
         bars.append(Bar(zone.label, "percent", 0.0, pct, zone.votes))
     ax.set_xlim(0, 115)
-    ax.set_ylim(-0.6, k - 0.4)
-    ax.set_xticks(range(0, 101, 20), [f"{v} %" for v in range(0, 101, 20)])
-    ax.set_yticks(range(k), [_wrap(z.label, 34) for z in reversed(p.zones)], fontsize=8)
+    _percent_ticks(ax)
+    _row_labels(ax, k, [_wrap(z.label, 34) for z in p.zones], fontsize=8)
     ax.set_xlabel(t("results.chart_poster_axis", lang, n=p.total), fontsize=8, color=TEXT)
     return Chart(fig, tuple(bars))
 
@@ -278,9 +276,7 @@ def poster_chart(p: PosterStats, lang: str) -> Chart:
 def word_task_chart(w: WordTask, lang: str) -> Chart:
     """% of respondents who said each term needs explaining, the most in need first."""
     k = max(1, len(w.terms))
-    fig = _figure(0.7 + 0.28 * k)
-    ax = fig.add_subplot()
-    _style(ax)
+    fig, ax = _figure(0.7 + 0.28 * k)
     bars = []
     for row, term in enumerate(w.terms):
         ypos = k - 1 - row
@@ -296,18 +292,15 @@ def word_task_chart(w: WordTask, lang: str) -> Chart:
         )
         bars.append(Bar(term.label, "percent", 0.0, p, term.needs_explaining))
     ax.set_xlim(0, 110)
-    ax.set_ylim(-0.6, k - 0.4)
-    ax.set_xticks(range(0, 101, 20), [f"{v} %" for v in range(0, 101, 20)])
-    ax.set_yticks(range(k), [_wrap(term.label, 34) for term in reversed(w.terms)], fontsize=7)
+    _percent_ticks(ax)
+    _row_labels(ax, k, [_wrap(term.label, 34) for term in w.terms], fontsize=7)
     ax.set_xlabel(t("results.chart_word_task_axis", lang), fontsize=8, color=TEXT)
     return Chart(fig, tuple(bars))
 
 
 def weeks_chart(weeks: Sequence[WeekCount], lang: str) -> Chart:
     """Responses per ISO week."""
-    fig = _figure(2.2)
-    ax = fig.add_subplot()
-    _style(ax)
+    fig, ax = _figure(2.2)
     bars = []
     for x, w in enumerate(weeks):
         ax.bar(x, w.count, width=0.7, color=BAR, linewidth=0)
@@ -329,9 +322,7 @@ def weeks_chart(weeks: Sequence[WeekCount], lang: str) -> Chart:
 def comparison_chart(c: Comparison, lang: str) -> Chart:
     """% agree per statement in two periods: a light bar (earlier) above a dark one (later)."""
     n_rows = max(1, len(c.rows))
-    fig = _figure(1.1 + 0.5 * n_rows)
-    ax = fig.add_subplot()
-    _style(ax)
+    fig, ax = _figure(1.1 + 0.5 * n_rows)
     bars = []
     for y, row in enumerate(c.rows):
         base = n_rows - 1 - y
@@ -345,9 +336,8 @@ def comparison_chart(c: Comparison, lang: str) -> Chart:
             ax.text(width + 1, base + offset, text, va="center", fontsize=6.5, color=TEXT)
             bars.append(Bar(row.statement, label, 0.0, width))
     ax.set_xlim(0, 112)
-    ax.set_ylim(-0.6, n_rows - 0.4)
-    ax.set_xticks(range(0, 101, 20), [f"{v} %" for v in range(0, 101, 20)])
-    ax.set_yticks(range(n_rows), [_wrap(r.statement, 42) for r in reversed(c.rows)], fontsize=8)
+    _percent_ticks(ax)
+    _row_labels(ax, n_rows, [_wrap(r.statement, 42) for r in c.rows], fontsize=8)
     ax.set_xlabel(t("results.chart_compare_axis", lang), fontsize=8, color=TEXT)
     fig.legend(
         handles=[Patch(color=BAR_LIGHT, label=c.label_a), Patch(color=BAR, label=c.label_b)],
