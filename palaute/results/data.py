@@ -73,6 +73,24 @@ class Response:
         return None if a is None else a.usable_value
 
 
+def settled_answers(
+    responses: Iterable[Response], field_id: str
+) -> tuple[list[tuple[Response, Answer]], int]:
+    """The answers to ``field_id`` that count, each with its response, and how many more still
+    wait for the clerk (counted apart, never as an answer)."""
+    settled: list[tuple[Response, Answer]] = []
+    waiting = 0
+    for r in responses:
+        a = r.answers.get(field_id)
+        if a is None:
+            continue
+        if a.unresolved:
+            waiting += 1
+        else:
+            settled.append((r, a))
+    return settled, waiting
+
+
 @dataclass(frozen=True)
 class MethodFacts:
     """How the data was collected and checked, for the report's method section."""

@@ -22,7 +22,7 @@ from typing import Any
 
 from forms.template import Field, Template
 from palaute import i18n
-from palaute.results.data import Answer, Response
+from palaute.results.data import Answer, Response, settled_answers
 from scanner.results import FieldStatus
 
 ROLES = ("agree", "unsure", "disagree", "plus", "minus")
@@ -122,13 +122,10 @@ def poster_stats(
     for f in fields:
         votes = 0
         parts = {key: 0 for key in BREAKDOWN} if scores is not None else {}
-        for r in responses:
-            a = r.answers.get(f.id)
-            if a is None:
-                continue
-            if a.unresolved:
-                unresolved += 1
-            elif isinstance(a.value, int | float):
+        settled, waiting = settled_answers(responses, f.id)
+        unresolved += waiting
+        for r, a in settled:
+            if isinstance(a.value, int | float):
                 votes += int(a.value)
                 if scores is not None:
                     page = breakdown(int(a.value), scores.get((r.respondent, f.id)))

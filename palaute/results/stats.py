@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from forms.template import Field, Option
-from palaute.results.data import Response, SurveyData
+from palaute.results.data import Response, SurveyData, settled_answers
 from palaute.results.posters import PosterStats, poster_stats
 from scanner.results import NEEDS_REVIEW_STATUSES, Value
 
@@ -286,14 +286,9 @@ def likert_stats(responses: Iterable[Response], f: Field) -> LikertStats:
 def choice_stats(responses: Iterable[Response], f: Field) -> ChoiceStats:
     values = tuple(o.value for o in f.options)
     counter: Counter[str] = Counter()
-    n = unresolved = 0
-    for r in responses:
-        a = r.answers.get(f.id)
-        if a is None:
-            continue
-        if a.unresolved:
-            unresolved += 1
-            continue
+    n = 0
+    settled, unresolved = settled_answers(responses, f.id)
+    for _, a in settled:
         v = a.usable_value
         chosen = [v] if isinstance(v, str) else v if isinstance(v, list) else []
         chosen = [c for c in chosen if c in values]
@@ -314,16 +309,8 @@ def choice_stats(responses: Iterable[Response], f: Field) -> ChoiceStats:
 
 
 def line_stats(responses: Iterable[Response], f: Field) -> LineStats:
-    sample: list[float] = []
-    unresolved = 0
-    for r in responses:
-        a = r.answers.get(f.id)
-        if a is None:
-            continue
-        if a.unresolved:
-            unresolved += 1
-        elif isinstance(a.usable_value, int | float):
-            sample.append(float(a.usable_value))
+    settled, unresolved = settled_answers(responses, f.id)
+    sample = [float(a.usable_value) for _, a in settled if isinstance(a.usable_value, int | float)]
     return LineStats(
         field_id=f.id,
         question=f.question,
@@ -347,15 +334,9 @@ def word_task(responses: Sequence[Response], fields: Iterable[Field]) -> WordTas
     terms = []
     unresolved = 0
     for f in fields:
-        counter: Counter[str] = Counter()
-        for r in responses:
-            a = r.answers.get(f.id)
-            if a is None:
-                continue
-            if a.unresolved:
-                unresolved += 1
-            elif isinstance(a.usable_value, str):
-                counter[a.usable_value] += 1
+        settled, waiting = settled_answers(responses, f.id)
+        unresolved += waiting
+        counter = Counter(a.usable_value for _, a in settled if isinstance(a.usable_value, str))
         terms.append(WordTerm(f.id, f.label, counter[UNDERSTANDABLE], counter[NEEDS_EXPLAINING]))
     terms.sort(key=lambda term: (-term.needs_explaining_pct, term.label))
     return WordTask(tuple(terms), unresolved)
