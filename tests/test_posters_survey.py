@@ -391,3 +391,36 @@ def test_a_clerks_count_is_kept_apart_from_the_colours(
     assert zone["breakdown"] == {**before[typed.field_id], "clerk": count}
     assert sum(zone["breakdown"].values()) == zone["votes"]
     assert list(rows[1 + index][5:]) == list(zone["breakdown"].values())
+
+
+def test_the_report_breaks_the_votes_down_by_colour(traffic_light: Counted, tmp_path: Path) -> None:
+    from palaute.results.from_store import load_survey_data
+    from palaute.results.stats import summarise
+
+    stored = _stored_breakdown(traffic_light.survey)
+    with Survey.open(traffic_light.survey, create=False) as opened:
+        summary = summarise(load_survey_data(opened))
+    zones = [z for sec in summary.sections if sec.poster for z in sec.poster.zones]
+    assert zones
+    counted = [z for z in zones if z.field_id in stored]
+    assert counted
+    for zone in zones:
+        if zone.field_id in stored:
+            assert dict(zone.parts) == {**stored[zone.field_id], "clerk": 0}
+            assert sum(zone.parts.values()) == zone.votes
+        else:  # a statement nobody photographed: no votes, no breakdown
+            assert zone.votes == 0 and not any(zone.parts.values())
+    report = tmp_path / "report.pdf"
+    argv = ["--lang", "en", "report", "--survey", str(traffic_light.survey), "-o", str(report)]
+    assert main(argv) == 0
+    doc = pdfium.PdfDocument(str(report))
+    try:
+        text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
+    # the form is Finnish, so is its report; the colours seen are columns of the poster tables
+    for key in ("green", "yellow", "red"):
+        assert sum(z.parts[key] for z in counted)
+    words = " ".join(text.split())  # table headings wrap in their narrow columns
+    assert "Vihreitä tarroja" in words and "Punaisia tarroja" in words
+    assert "Käsin laskettu" not in words  # nobody typed a count

@@ -32,6 +32,9 @@ class Answer:
     reviewed: bool = False  # a clerk has looked at it (and set value/text as they saw fit)
     text: str | None = None  # free text transcribed by a clerk
     crop_png: bytes | None = None  # the scanned free-text area, for answers not yet transcribed
+    # a poster zone's votes as the reader saw them (stickers per colour, tally strokes); None
+    # for every other field, whose scores are the reader's own working
+    scores: Mapping[str, float] | None = None
 
     @property
     def unresolved(self) -> bool:

@@ -25,7 +25,7 @@ TEXT_CROP_MARGIN_MM = 1.0  # the report shows the writing itself, not the surrou
 
 _ANSWERS = """
 SELECT r.id AS respondent, r.version, r.serial, p.read_at, p.image_path, p.image_kind, p.dpi, p.warp,
-       f.field_id, f.value, f.status, f.reviewed_by, f.text, f.transcribed,
+       f.field_id, f.value, f.status, f.reviewed_by, f.text, f.transcribed, f.scores,
        f.crop_x, f.crop_y, f.crop_w, f.crop_h
 FROM respondents r
 JOIN pages p ON p.respondent_id = r.id AND p.duplicate_of IS NULL
@@ -39,6 +39,9 @@ def load_survey_data(survey: Survey, *, crops: bool = True) -> SurveyData:
     templates = survey.templates()
     if not templates:
         raise InputError("results.no_forms", survey=str(survey.path))
+    # Only a poster zone's scores say something to the reader of the results (its votes by
+    # colour); parsing every field's would cost time for nothing.
+    zones = {f.id for t in templates.values() for f in t.fields() if f.kind == "zone"}
     answers: dict[int, dict[str, Answer]] = defaultdict(dict)
     meta: dict[int, tuple[str, int | None, dt.date]] = {}
     for row in survey.conn.execute(_ANSWERS):
@@ -64,6 +67,7 @@ def load_survey_data(survey: Survey, *, crops: bool = True) -> SurveyData:
             reviewed=row["reviewed_by"] is not None,
             text=text,
             crop_png=crop_png,
+            scores=json.loads(row["scores"]) if row["field_id"] in zones else None,
         )
     responses = []
     for respondent, (version, serial, scanned) in meta.items():

@@ -110,7 +110,8 @@ def poster_stats(
 ) -> PosterStats:
     """The votes of one statement's zones (all of the same ``question``).
 
-    With ``scores`` each zone's votes are also broken down by colour and tally (``parts``).
+    Each zone's votes are also broken down by colour and tally (``parts``) when the reader's
+    breakdown is known: from ``scores`` (exported rows) or from the answers themselves.
     """
     fields = list(zones)
     counts: list[ZoneCount] = []
@@ -121,15 +122,16 @@ def poster_stats(
             pages += 1
     for f in fields:
         votes = 0
-        parts = {key: 0 for key in BREAKDOWN} if scores is not None else {}
         settled, waiting = settled_answers(responses, f.id)
         unresolved += waiting
+        known = scores is not None or any(a.scores is not None for _, a in settled)
+        parts = {key: 0 for key in BREAKDOWN} if known else {}
         for r, a in settled:
             if isinstance(a.value, int | float):
                 votes += int(a.value)
-                if scores is not None:
-                    page = breakdown(int(a.value), scores.get((r.respondent, f.id)))
-                    for key, n in page.items():
+                if known:
+                    seen = scores.get((r.respondent, f.id)) if scores is not None else a.scores
+                    for key, n in breakdown(int(a.value), seen).items():
                         parts[key] += n
         rl = role(f)
         colour = ROLE_COLOURS.get(rl, OTHER_COLOUR)

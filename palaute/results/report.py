@@ -45,7 +45,7 @@ from forms import fonts
 from palaute.i18n import t
 from palaute.results import charts, stats, text
 from palaute.results.data import SurveyData
-from palaute.results.posters import PosterStats, posters_counted
+from palaute.results.posters import BREAKDOWN, PosterStats, posters_counted
 
 log = logging.getLogger(__name__)
 
@@ -307,20 +307,35 @@ class _Builder:
         if not p.pages:
             heading = _p(f"{number}. {p.statement}", s.h1)
             return [KeepTogether([heading, _p(self.tr("results.poster_not_counted"), s.note)])]
+        # The votes by sticker colour and tally marks, where the reader counted them: only the
+        # kinds that occur on any of the survey's posters (the same columns for every statement),
+        # so that a plain green-yellow-red vote keeps a narrow table.
+        polls = [sec.poster for sec in self.summary.sections if sec.poster is not None]
+        kinds = [k for k in BREAKDOWN if any(z.parts.get(k, 0) for q in polls for z in q.zones)]
         body: list[list[Any]] = [
             [
                 self.tr("results.table_zone"),
                 self.tr("results.table_votes"),
                 self.tr("results.table_percent"),
+                *(_p(self.tr(f"results.table_part_{k}"), s.head_c) for k in kinds),
             ]
         ]
         for zone, pct in zip(p.zones, p.percentages, strict=True):
-            body.append([_p(zone.label, s.cell), str(zone.votes), text.percent(pct, self.lang)])
+            body.append(
+                [
+                    _p(zone.label, s.cell),
+                    str(zone.votes),
+                    text.percent(pct, self.lang),
+                    *(str(zone.parts.get(k, 0)) for k in kinds),
+                ]
+            )
+        part_w = min(22 * mm, 60 * mm / len(kinds)) if kinds else 0
+        label_w = (90 if not kinds else 60) * mm
         parts: list[Flowable] = [
             _p(f"{number}. {p.statement}", s.h1),
             _chart_image(charts.poster_chart(p, self.lang)),
             Spacer(1, 2 * mm),
-            _table(body, [90 * mm, 25 * mm, 25 * mm]),
+            _table(body, [label_w, 22 * mm, 22 * mm, *([part_w] * len(kinds))]),
             Spacer(1, 1.5 * mm),
             _p(self.tr("results.poster_votes", votes=p.total, pages=p.pages), s.note),
         ]
