@@ -17,13 +17,14 @@ import dataclasses
 import logging
 from collections.abc import Callable
 
+import cv2
 import numpy as np
 
-from forms.pageid import PageId
+from forms.pageid import PageId, PageIdError
 from forms.template import Field, Mark, Page, Template
 from scanner import outcome
 from scanner.config import DEFAULT, ReaderConfig
-from scanner.identify import is_blank, match_layout, qr_anywhere, qr_at
+from scanner.identify import decode_payloads, is_blank, match_layout, qr_anywhere, qr_at
 from scanner.ink import FieldInk, added_ink, page_ink_threshold, remove_feed_streaks
 from scanner.read_boxes import outline_excess_mm2, read_boxes
 from scanner.read_likert import DigitBaseline, digit_nets, read_likert
@@ -48,6 +49,7 @@ NOT_A_FORM = "scanner.not_a_form"
 BAD_IMAGE = "scanner.page.bad_image"
 NO_ID = "scanner.page.no_id"
 REGISTRATION_FAILED = "scanner.page.registration_failed"
+CARD_SHEET = "scanner.page.card_sheet"
 POOR_REGISTRATION = "scanner.page.poor_registration"
 FEW_MARKERS = "scanner.page.few_markers"
 UNUSUAL_SCALE = "scanner.page.unusual_scale"
@@ -187,7 +189,11 @@ class _PageReader:
         else:
             registration = fit(found, page.marks, dpi, config)
         if registration is None or registration.error_mm > config.reject_registration_error_mm:
-            return self.page(PageStatus.REJECTED, REGISTRATION_FAILED, identity, registration), None
+            # A sheet of feedback cards scanned before it was cut shows several cards' codes:
+            # "scan it again" would not help, cutting the cards apart does.
+            uncut = identity.source == "qr" and _card_codes(grey, dpi, template, config) > 1
+            reason = CARD_SHEET if uncut else REGISTRATION_FAILED
+            return self.page(PageStatus.REJECTED, reason, identity, registration), None
         if identity.rotation != registration.rotation:
             identity = _with_rotation(identity, registration.rotation)
         reference = self.templates.reference(template.version, page.number)
@@ -427,3 +433,23 @@ def _with_rotation(identity: PageIdentity, rotation: int) -> PageIdentity:
         source=identity.source,
         confidence=identity.confidence,
     )
+
+
+def _card_codes(grey: np.ndarray, dpi: float, template: Template, config: ReaderConfig) -> int:
+    """How many different cards of ``template`` show their QR code on the scan (0 unless the
+    template is a sheet of cards, whose every card is a page of its own)."""
+    from forms.kinds.cards import CARDS  # only on this rare path: the kinds cost ~80 ms to load
+
+    if len(template.pages) < 2 or template.kind != CARDS:
+        return 0
+    scale = min(1.0, config.qr_dpi / dpi)
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    cards: set[tuple[int, int | None]] = set()
+    for payload in decode_payloads(small):
+        try:
+            found = PageId.decode(payload)
+        except PageIdError:
+            continue
+        if found.version == template.version:
+            cards.add((found.page, found.serial))
+    return len(cards)

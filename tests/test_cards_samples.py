@@ -41,6 +41,25 @@ def test_cut_cards_are_read_as_written_or_blank(
     assert got == expected
 
 
+def test_an_uncut_sheet_of_cards_is_rejected_with_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from samples.card_samples import write_cards
+
+    pdf, survey, out = tmp_path / "cards.pdf", tmp_path / "survey.sqlite", tmp_path / "sheets"
+    argv = ["print", str(LAYOUTS / "palautekortit.yaml"), "-o", str(pdf), "--copies", "1"]
+    assert main([*argv, "--serials", "--survey", str(survey)]) == 0
+    write_cards(pdf, out, seed=2, mode="sheets")
+    capsys.readouterr()
+    assert main(["--lang", "en", "scan", str(out), "--survey", str(survey)]) == 4
+    err = capsys.readouterr().err
+    assert "cut the cards apart and scan them one by one" in err
+    assert "sheet-001.jpg, page 1" in err
+    with Survey.open(survey, create=False) as opened:
+        pages = opened.pages()
+    assert [(p.status, p.reason) for p in pages] == [("rejected", "scanner.page.card_sheet")]
+
+
 def test_samples_fill_makes_poster_photos_with_truth(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
