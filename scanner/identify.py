@@ -2,18 +2,22 @@
 
 The QR is decoded where the template says it is (a small upright crop through the registration,
 cheap and reliable); only when that fails is the whole scan searched, downscaled first, then at
-full resolution, then corner by corner, plain and lightly cleaned up.  A page whose QR cannot be
-read but whose marks were found is compared with every known page's blank reference.
+full resolution, then corner by corner, plain and lightly cleaned up.  Each place is tried with
+zbar first and, only where zbar finds nothing, with zxing-cpp, which reads more damaged codes
+(soft scans, thin streaks and staples across the code) but fewer crossed out by pen strokes:
+``benchmarks/bench_qr.py`` and docs/scanner.md have the figures.  A page whose QR cannot be read
+but whose marks were found is compared with every known page's blank reference.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import zxingcpp
 from pyzbar import pyzbar
 from pyzbar.pyzbar import ZBarSymbol
 
@@ -34,14 +38,37 @@ class LayoutMatch:
     margin: float  # lead over the next best page
 
 
-def decode_payloads(image: np.ndarray) -> Iterator[str]:
-    """Every QR payload zbar finds in ``image``."""
+@dataclass(frozen=True)
+class QrDecoder:
+    """One QR decoding library, as the page search uses it."""
+
+    name: str
+    payloads: Callable[[np.ndarray], Iterator[str]]  # every QR payload it finds in an image
+    binarises: bool  # it thresholds locally itself: the cleaned-up variants add nothing
+
+
+def _zbar_payloads(image: np.ndarray) -> Iterator[str]:
     for symbol in pyzbar.decode(image, symbols=[ZBarSymbol.QRCODE]):
         yield symbol.data.decode("ascii", errors="replace")
 
 
-def _page_id(image: np.ndarray) -> PageId | None:
-    for payload in decode_payloads(image):
+_ZXING_QR = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+
+
+def _zxing_payloads(image: np.ndarray) -> Iterator[str]:
+    for barcode in zxingcpp.read_barcodes(
+        np.ascontiguousarray(image), formats=_ZXING_QR, try_invert=False
+    ):
+        yield barcode.text
+
+
+ZBAR = QrDecoder("zbar", _zbar_payloads, binarises=False)
+ZXING = QrDecoder("zxing", _zxing_payloads, binarises=True)
+DECODERS: tuple[QrDecoder, ...] = (ZBAR, ZXING)  # in order: the second only where zbar fails
+
+
+def _page_id(image: np.ndarray, decoder: QrDecoder) -> PageId | None:
+    for payload in decoder.payloads(image):
         try:
             return PageId.decode(payload)
         except PageIdError:
@@ -49,49 +76,68 @@ def _page_id(image: np.ndarray) -> PageId | None:
     return None
 
 
-def _variants(image: np.ndarray) -> Iterator[np.ndarray]:
-    """The image as is, then lightly blurred, then Otsu-thresholded (helps worn or noisy codes)."""
+def _variants(image: np.ndarray, decoder: QrDecoder) -> Iterator[np.ndarray]:
+    """The image as is, then lightly blurred, then Otsu-thresholded (helps worn or noisy codes);
+    only as is for a decoder that thresholds locally itself."""
     yield image
+    if decoder.binarises:
+        return
     blurred = cv2.GaussianBlur(image, (3, 3), 0)
     yield blurred
     _, binary = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     yield binary
 
 
+def _first_id(images: Iterable[np.ndarray], decoder: QrDecoder) -> PageId | None:
+    for image in images:
+        found = _page_id(image, decoder)
+        if found is not None:
+            return found
+    return None
+
+
 def qr_at(
-    image: np.ndarray, registration: Registration, qr_box: Box, config: ReaderConfig
+    image: np.ndarray,
+    registration: Registration,
+    qr_box: Box,
+    config: ReaderConfig,
+    decoders: Sequence[QrDecoder] = DECODERS,
 ) -> PageId | None:
     """The page ID in the QR where the template puts it."""
     x, y, w, h = qr_box
     m = config.qr_margin_mm
     crop = warp(image, registration, config.qr_dpi, (x - m, y - m, w + 2 * m, h + 2 * m))
-    for variant in _variants(crop):
-        found = _page_id(variant)
+    for decoder in decoders:
+        found = _first_id(_variants(crop, decoder), decoder)
         if found is not None:
             return found
     return None
 
 
-def qr_anywhere(image: np.ndarray, dpi: float, config: ReaderConfig) -> PageId | None:
-    """Search the whole scan: downscaled, full size, then each corner."""
-    scale = config.qr_dpi / dpi
-    if scale < 0.9:
-        small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        found = _page_id(small)
+def qr_anywhere(
+    image: np.ndarray, dpi: float, config: ReaderConfig, decoders: Sequence[QrDecoder] = DECODERS
+) -> PageId | None:
+    """Search the whole scan: downscaled, full size, then each corner; decoder by decoder."""
+    for decoder in decoders:
+        found = _first_id(_whole_scan(image, dpi, config, decoder), decoder)
         if found is not None:
             return found
-    found = _page_id(image)
-    if found is not None:
-        return found
+    return None
+
+
+def _whole_scan(
+    image: np.ndarray, dpi: float, config: ReaderConfig, decoder: QrDecoder
+) -> Iterator[np.ndarray]:
+    """The places to look for the QR on a whole scan, cheapest first."""
+    scale = config.qr_dpi / dpi
+    if scale < 0.9:
+        yield cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    yield image
     h, w = image.shape[:2]
     side = min(h, w, round(config.corner_search_mm * 1.5 * dpi / MM_PER_INCH))
     for y0 in (0, h - side):
         for x0 in (0, w - side):
-            for variant in _variants(image[y0 : y0 + side, x0 : x0 + side]):
-                found = _page_id(variant)
-                if found is not None:
-                    return found
-    return None
+            yield from _variants(image[y0 : y0 + side, x0 : x0 + side], decoder)
 
 
 def is_blank(image: np.ndarray, dpi: float, config: ReaderConfig) -> bool:

@@ -5,6 +5,11 @@ A pure function over the pages' identities in scan order:
 * Copies printed with serials are grouped by (form version, serial), wherever their pages are.
 * Copies without a serial (a photocopied master) are grouped by order: a page 1 starts a new
   respondent, so does a page whose number does not increase, or a page of another form version.
+  A page with a serial between them ends the respondent too: a photocopied copy's pages lie
+  together in the stack, so pages on either side of another copy's page are not known to be one
+  person's.  This matters for a serialised copy's page whose QR could not be read (identified
+  by its layout, without the serial): it stays apart, flagged for the clerk to give it its
+  serial, rather than joining the next such page, which may be anyone's.
 * A second page with the same version, serial and page number is a duplicate (the sheet was
   scanned twice); the first one counts.  The same *file* twice is caught earlier by its hash.
 * Blank pages (blank backs, empty sheets) and rejected pages belong to nobody.  Unidentified
@@ -104,6 +109,7 @@ def group_respondents(pages: Sequence[PageRef], page_counts: Mapping[str, int]) 
                 )
             else:
                 group.pages[ref.page] = ref.key
+            current = None
             continue
         starts_new = (
             current is None

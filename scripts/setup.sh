@@ -23,3 +23,9 @@ fi
 python3 -m venv "$venv"
 "$venv/bin/python" -m pip install -q --upgrade pip
 "$venv/bin/python" -m pip install -q -e ".[dev]"
+# Both QR decoders must load: pyzbar needs the system's zbar (libzbar0 above); zxing-cpp comes
+# as a binary wheel (where pip finds none it builds it, which needs cmake and a C++ compiler).
+if ! "$venv/bin/python" -c "import pyzbar.pyzbar, zxingcpp" >/dev/null 2>&1; then
+  echo "the QR decoders cannot be loaded: check libzbar0 and the zxing-cpp package" >&2
+  exit 1
+fi
