@@ -96,6 +96,30 @@ def _first_id(images: Iterable[np.ndarray], decoder: QrDecoder) -> PageId | None
     return None
 
 
+def first_page_id(
+    images: Iterable[np.ndarray], decoders: Sequence[QrDecoder] = DECODERS
+) -> PageId | None:
+    """The first page ID found in ``images`` by the first decoder that finds one."""
+    candidates = list(images)
+    for decoder in decoders:
+        found = _first_id(candidates, decoder)
+        if found is not None:
+            return found
+    return None
+
+
+def page_ids(image: np.ndarray, decoders: Sequence[QrDecoder] = DECODERS) -> set[PageId]:
+    """Every page ID any of ``decoders`` finds on ``image`` (a sheet of cards shows several)."""
+    found: set[PageId] = set()
+    for decoder in decoders:
+        for payload in decoder.payloads(image):
+            try:
+                found.add(PageId.decode(payload))
+            except PageIdError:
+                log.debug("ignoring a QR code that is not a page ID: %.40r", payload)
+    return found
+
+
 def qr_at(
     image: np.ndarray,
     registration: Registration,

@@ -20,11 +20,11 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from forms.pageid import PageId, PageIdError
+from forms.pageid import PageId
 from forms.template import Field, Mark, Page, Template
 from scanner import outcome
 from scanner.config import DEFAULT, ReaderConfig
-from scanner.identify import decode_payloads, is_blank, match_layout, qr_anywhere, qr_at
+from scanner.identify import is_blank, match_layout, page_ids, qr_anywhere, qr_at
 from scanner.ink import FieldInk, added_ink, page_ink_threshold, remove_feed_streaks
 from scanner.read_boxes import outline_excess_mm2, read_boxes
 from scanner.read_likert import DigitBaseline, digit_nets, read_likert
@@ -444,12 +444,4 @@ def _card_codes(grey: np.ndarray, dpi: float, template: Template, config: Reader
         return 0
     scale = min(1.0, config.qr_dpi / dpi)
     small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    cards: set[tuple[int, int | None]] = set()
-    for payload in decode_payloads(small):
-        try:
-            found = PageId.decode(payload)
-        except PageIdError:
-            continue
-        if found.version == template.version:
-            cards.add((found.page, found.serial))
-    return len(cards)
+    return len({(f.page, f.serial) for f in page_ids(small) if f.version == template.version})

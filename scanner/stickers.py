@@ -28,12 +28,12 @@ from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
-from pyzbar import pyzbar
 
-from forms.pageid import PageId, PageIdError
+from forms.pageid import PageId
 from forms.template import ARUCO_DICTIONARY, Box, Field, Page, Template
 from palaute.errors import InputError
 from scanner.config import StickerConfig
+from scanner.identify import first_page_id
 
 log = logging.getLogger(__name__)
 
@@ -189,13 +189,7 @@ def read_page_id(
         flags=cv2.INTER_LINEAR,
         borderValue=255,
     )
-    for candidate in (warped, grey):
-        for code in pyzbar.decode(candidate, symbols=[pyzbar.ZBarSymbol.QRCODE]):
-            try:
-                return PageId.decode(code.data)
-            except PageIdError:
-                continue
-    return None
+    return first_page_id((warped, grey))
 
 
 def warp_poster(
