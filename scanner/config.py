@@ -81,6 +81,8 @@ class ReaderConfig:
     box_join_mm: float = 0.8  # ink pieces this close belong to one mark
     box_own_share: float = 0.5  # a mark with less of its ink inside the field's box, centred in
     # another field's box, is that field's (a neighbouring row's circle or over-long cross)
+    box_beside_mm: float = 8.0  # an empty field with a mark's worth of ink (box_mark_mm2) this
+    # far left of a box, level with it, is flagged: a tick drawn beside the box, not in it
     box_spill_mm: float = 10.0  # ink is collected this far around a check-box field, so that a
     # neighbour's mark reaching in is seen whole enough to tell whose it is
 
@@ -129,6 +131,9 @@ class ReaderConfig:
     likert_join_mm: float = 0.8  # ink pieces this close belong to one mark (bridges the gaps
     # where a stroke crosses a printed digit, which the blank reference hides)
     likert_spill_mm: float = 8.0  # ink is collected this far above and below a row...
+    likert_beside_mm: float = 8.0  # an empty row with a mark's worth of ink (likert_mark_mm2)
+    # this far beyond its first or last option's area, level with the row, is flagged: the
+    # answer written in the margin, or a tick beside an end number
     likert_row_margin_mm: float = 0.5  # ...and counts as the row's within this of its box
     likert_own_share: float = 0.5  # a mark with less of its ink in the row is a neighbour's
     likert_spill_share: float = 0.5  # the row is read without a neighbour's mark when what that

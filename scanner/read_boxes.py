@@ -127,6 +127,18 @@ def foreign_marks(
     return out
 
 
+def beside_mm2(field: Field, ink: FieldInk, config: ReaderConfig) -> float:
+    """Added ink left of the option boxes (beyond the overshoot that counts as the box's own),
+    level with them, up to ``box_beside_mm`` out: the most beside any one box."""
+    out = 0.0
+    for option in field.options:
+        x, y, _, h = option.box
+        near = config.box_overshoot_mm
+        zone: Box = (x - config.box_beside_mm, y - near, config.box_beside_mm - near, h + 2 * near)
+        out = max(out, ink.area_mm2(float(ink.region(zone).sum())))
+    return out
+
+
 def read_boxes(
     field: Field,
     ink: FieldInk,
@@ -139,6 +151,13 @@ def read_boxes(
     away first (``foreign_marks``).  The field must read the same with and without it, unless
     the neighbour's mark barely reaches into this field (then it is only spill)."""
     result = decide(field, ink, crop, config, obstacles, outline_baseline)
+    if result.status is FieldStatus.EMPTY and beside_mm2(field, ink, config) >= (
+        config.box_mark_mm2
+    ):
+        # No box marked, but a mark's worth of ink just left of one: a tick beside the box.
+        return outcome.result(
+            field, FieldStatus.AMBIGUOUS, None, 0.4, outcome.UNCLEAR, crop, result.scores, config
+        )
     cleaned_mask = foreign_marks(field, ink, obstacles, config)
     if cleaned_mask is None:
         return result
@@ -190,6 +209,10 @@ def decide(
             e.evidence_mm2 >= config.box_relative * best
             or e.evidence_mm2 >= 2 * config.box_mark_mm2
         )
+        # darkness only along the printed outline is never an answer on its own: uneven toner
+        # or a scanner's light fall-off thickens one box's outline more than another's; a
+        # circle traced on the outline goes to a person (as doubtful, below)
+        and e.added_mm2 >= config.box_faint_mm2
     ]
     doubtful = [
         e

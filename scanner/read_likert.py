@@ -528,6 +528,19 @@ def own_ink(field: Field, ink: FieldInk, config: ReaderConfig) -> tuple[FieldInk
     return own, replace(ink, mask=cleaned)
 
 
+def beside_mm2(field: Field, ink: FieldInk, config: ReaderConfig) -> float:
+    """Added ink level with the row beyond its first and last options' areas, up to
+    ``likert_beside_mm`` out (the row's own ink is collected ``likert_spill_mm`` around it)."""
+    if not field.options:
+        return 0.0
+    core, reach = config.likert_core_mm, config.likert_beside_mm
+    _, y, _, h = field.box
+    first = min(o.box[0] + o.box[2] / 2 for o in field.options)
+    last = max(o.box[0] + o.box[2] / 2 for o in field.options)
+    zones: tuple[Box, ...] = ((first - core - reach, y, reach, h), (last + core, y, reach, h))
+    return sum(ink.area_mm2(float(ink.region(zone).sum())) for zone in zones)
+
+
 def read_likert(
     field: Field,
     ink: FieldInk,
@@ -539,6 +552,14 @@ def read_likert(
     ``measure_options``)."""
     own, cleaned = own_ink(field, ink, config)
     result = decide(field, own, crop, config, digit_baseline)
+    if result.status is FieldStatus.EMPTY and beside_mm2(field, ink, config) >= (
+        config.likert_mark_mm2
+    ):
+        # Nothing on the numbers, but a mark beside the row's ends: the answer written in the
+        # margin, or a tick beside the first or last number.  A person reads it.
+        return outcome.result(
+            field, FieldStatus.AMBIGUOUS, None, 0.4, outcome.UNCLEAR, crop, result.scores, config
+        )
     if cleaned is None:
         return result
     # A mark reaching in from a neighbouring row: the row must read the same with it and
