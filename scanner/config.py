@@ -195,7 +195,7 @@ class ReaderConfig:
     text_core_contrast: float = 0.25  # ...is darker than the paper by this share of its level
     # (a light pencil ~0.5); paler ink is writing on the back showing through, or a shadow: review
     text_shadow_gap_mm: float = 0.3  # paper this far (to twice this) beside written ink...
-    text_shadow_share: float = 0.3  # ...dark in more than this share makes the ink the rim of
+    text_shadow_share: float = 0.4  # ...dark in more than this share makes the ink the rim of
     # a broad dark patch (a punch hole, a sheet's edge, a word blacked out), not strokes: review
     text_min_spread_mm: float = 4.0  # written ink spans at least this (width or height)
     text_scattered_width: float = 0.8  # unclear ink (under text_written_mm2) spanning this share

@@ -469,6 +469,20 @@ def _off_print(ink: FieldInk, window: tuple[slice, slice], config: ReaderConfig)
     return np.asarray(cv2.dilate(ink.printed[window], _disc(grow)) == 0)
 
 
+def _scattered_or_sparse(mask: np.ndarray, px_per_mm: float, config: ReaderConfig) -> bool:
+    """Whether ``mask``'s ink spans ``text_scattered_width`` of the box or lies sparser than
+    ``text_sparse_mm2_per_mm`` along its width: strewn, as crumbs are, not gathered as writing."""
+    if not mask.any():
+        return False
+    xs = np.flatnonzero(mask.any(axis=0))
+    width = int(xs[-1] - xs[0])
+    area = float(np.count_nonzero(mask)) / (px_per_mm * px_per_mm)
+    return bool(
+        width >= config.text_scattered_width * mask.shape[1]
+        or area < config.text_sparse_mm2_per_mm * width / px_per_mm
+    )
+
+
 def _largest_cluster_mm2(mask: np.ndarray, px_per_mm: float, config: ReaderConfig) -> float:
     """The most ink (mm²) in one cluster of ``mask``'s pieces, pieces closer than
     ``text_word_gap_mm`` together: the letters of a word.  Judged on a copy a quarter the
@@ -493,7 +507,10 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
     mask = clean_text_ink(bilevel_text_ink(ink, config), s, config)
     mask, line_px = remove_straight_lines(mask, ink, config)
     mask, streak_px = remove_straight_lines(mask, ink, config, vertical=True)
-    mask = remove_crumbs(mask, s, config)
+    if _scattered_or_sparse(mask, s, config):
+        # Crumbs are told apart where ink is strewn over the box; gathered in one place, the
+        # pieces are a word's, broken by a light pen or a threshold.
+        mask = remove_crumbs(mask, s, config)
     area = ink.area_mm2(float(mask.sum()))
     spread = 0.0
     width = 0  # pixels from the leftmost ink to the rightmost
@@ -518,8 +535,14 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
         # written along it: a fold, most likely, but a person looks rather than lose an answer.
         return done(FieldStatus.AMBIGUOUS, 0.4, outcome.BLANK_LINE)
     scattered = width >= config.text_scattered_width * mask.shape[1]
+    # Sparse: less ink along the box than a line of writing leaves, however faint.
+    sparse = area < config.text_sparse_mm2_per_mm * width / s
     if area < config.text_blank_mm2:
-        if area >= config.text_mark_mm2 and spread >= config.text_mark_mm and not scattered:
+        if (
+            area >= config.text_mark_mm2
+            and spread >= config.text_mark_mm
+            and not (scattered or sparse)
+        ):
             # A small mark of its own, too large for a crumb: a "-", an "x", a short "ei"
             # written small.  A person looks rather than lose a one-stroke answer.
             return done(FieldStatus.AMBIGUOUS, 0.4, outcome.TEXT_UNCLEAR)
@@ -533,8 +556,6 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
         # fold, a stain's rim, noise.  A faint word is shorter; a person looks rather than let
         # crumbs pass as unclear writing.
         return done(FieldStatus.AMBIGUOUS, 0.4, outcome.TEXT_UNCLEAR)
-    # Sparse: less ink along the box than a line of writing leaves, however faint.
-    sparse = area < config.text_sparse_mm2_per_mm * width / s
     if scattered or sparse:
         scores["cluster_mm2"] = _largest_cluster_mm2(mask, s, config)
     if (scattered or sparse) and scores["cluster_mm2"] < config.text_word_mm2:
