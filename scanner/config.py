@@ -154,6 +154,14 @@ class ReaderConfig:
     # through a window this wide (wider than any pen stroke, narrower than a crease's shadow)
     text_local_contrast: float = 0.4  # ...by this share of the page's ink contrast
     text_speck_mm: float = 0.5  # components smaller than this in both directions are specks
+    text_crumb_mm: float = 1.0  # ink spanning less than this either way is a crumb (dust, toner,
+    # the paper's speckle: dots well under a millimetre); the smallest written letter is larger...
+    text_crumb_join_mm: float = 0.5  # ...counting pieces this close as one (a stroke broken by
+    # a bilevel threshold or a pencil's grain, a letter and its dot); crumbs lie further apart
+    text_dot_mm: float = 1.0  # a piece of ink under this either way that fills text_dot_fill
+    text_dot_fill: float = 0.5  # of its bounding box, and is no more than text_dot_aspect times
+    text_dot_aspect: float = 1.5  # as long as wide, is a dot (a toner clump, a speck grown by
+    # blur): a letter that small is a stroke or a loop, a piece of a broken stroke is elongated
     text_speckle_clear_mm: float = 2.5  # paper this far from any ink shows the page's speckle
     text_speckle_max: float = 0.01  # paper with more dark pixels than this share is speckled
     # (dithered, a dark bilevel setting): there ink is only where dark pixels are dense,
@@ -173,8 +181,27 @@ class ReaderConfig:
     text_fold_margin_mm: float = 0.7  # pieces of ink lying within this of the band (by at least
     text_fold_share: float = 0.9  # this share of their ink) are the line's and are removed;
     # strokes crossing it reach out of the band and stay (an answer written across a fold)
+    text_line_dark_cover: float = 0.97  # a straight band of ink (a fold's or a streak's broken
+    # residue) along which the scan is dark in this share of the box's length runs right
+    # through the box (a streak from the glass runs down the whole page): no line of writing
+    # is dark so far without a gap between words
     text_written_mm2: float = 6.0  # ink that makes a text field written
-    text_blank_mm2: float = 2.0  # ink below this is blank; between is unclear
+    text_blank_mm2: float = 2.0  # ink below this is no confident answer: blank, unless...
+    text_mark_mm2: float = 0.4  # ...this much of it spans text_mark_mm (crumbs are gone by now):
+    text_mark_mm: float = 1.5  # a "-" or an "x" written small, which a person looks at
+    text_word_gap_mm: float = 3.0  # pieces of ink closer than this are one cluster (the letters
+    # of a word); ink spread over text_scattered_width of the box, or sparse (under
+    # text_sparse_mm2_per_mm along its width), with no cluster of text_word_mm2 is crumbs
+    # scattered about, however much of it there is: review
+    text_word_mm2: float = 4.0  # ink of a short word written small ("ok", "ei": 2 to 8 mm²)
+    text_sparse_mm2_per_mm: float = 0.08  # a line of writing leaves more ink along it (a word
+    # broken by a light pencil ~0.15 mm² per mm; crumbs left on a blank box ~0.03)
+    text_core_share: float = 0.1  # the darkest this share of written ink (a stroke's core)...
+    text_core_contrast: float = 0.25  # ...is darker than the paper by this share of its level
+    # (a light pencil ~0.5); paler ink is writing on the back showing through, or a shadow: review
+    text_shadow_gap_mm: float = 0.3  # paper this far (to twice this) beside written ink...
+    text_shadow_share: float = 0.4  # ...dark in more than this share makes the ink the rim of
+    # a broad dark patch (a punch hole, a sheet's edge, a word blacked out), not strokes: review
     text_min_spread_mm: float = 4.0  # written ink spans at least this (width or height)
     text_scattered_width: float = 0.8  # unclear ink (under text_written_mm2) spanning this share
     # of the field's width is crumbs (a fold's dots, a stain's rim, noise), not a faint word,

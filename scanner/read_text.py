@@ -1,13 +1,18 @@
 """Free-text fields: written or blank.
 
 Printed ruled lines are already removed with the blank reference; what is left of them after a
-small misregistration (long, thin, horizontal residue) is removed here, and so are specks.  A text
-field is written when enough ink remains and it spreads over more than a dot.  Written fields are
-cropped for transcription; when in doubt a field counts as written, because a person looks at
-every written crop anyway, while a field wrongly called blank would lose an answer.
+small misregistration (long, thin, horizontal residue) is removed here, and so are specks, straight
+bands crossing the whole box (folds, a sheet's edge, streaks from the scanner's glass) and crumbs
+(dots and pieces under a millimetre).  A text field is written when enough ink remains, spread over
+more than a dot, gathered somewhere as a word is, with a pen's dark core and paper beside it.
+Some ink that fails one of these goes to a person.  Written fields are cropped for transcription;
+when in doubt a field counts as written or goes to a person, because a person looks at every
+written crop anyway, while a field wrongly called blank would lose an answer.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -54,6 +59,54 @@ def clean_text_ink(mask: np.ndarray, px_per_mm: float, config: ReaderConfig) -> 
     if keep[1:].all():
         return mask
     kept = keep[labels].astype(np.uint8)
+    out = np.zeros_like(mask)
+    top, left = rows.start, cols.start
+    out[top : top + ph, left : left + pw] = part[:ph, :pw] & np.repeat(
+        np.repeat(kept, 2, axis=0), 2, axis=1
+    )
+    return out
+
+
+def remove_crumbs(mask: np.ndarray, px_per_mm: float, config: ReaderConfig) -> np.ndarray:
+    """``mask`` without crumbs: dust, toner, the paper's speckle, grown by the scanner's blur.
+    A dot (a piece under ``text_dot_mm``, round and solid) is a crumb; so is a group of pieces
+    closer than ``text_crumb_join_mm`` (a broken stroke, a letter and its dot) spanning less
+    than ``text_crumb_mm`` either way.  Crumbs lie apart from each other; a written letter is
+    larger, a piece of a broken stroke elongated.  Judged on a half-resolution copy, as specks
+    are, within the ink's bounding box."""
+    if not mask.any():
+        return mask
+    h, w = mask.shape
+    rows, cols = _ink_window(mask, 1)
+    rows = slice(rows.start - rows.start % 2, min(h, rows.stop + rows.stop % 2))
+    cols = slice(cols.start - cols.start % 2, min(w, cols.stop + cols.stop % 2))
+    part = mask[rows, cols]
+    ph, pw = part.shape
+    ph, pw = ph - ph % 2, pw - pw % 2
+    half = part[:ph, :pw]
+    half = half[0::2, 0::2] | half[1::2, 0::2] | half[0::2, 1::2] | half[1::2, 1::2]
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(half, connectivity=8)
+    wide, tall = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    dots = (
+        (stats[:, cv2.CC_STAT_AREA] >= config.text_dot_fill * wide * tall)
+        & (np.maximum(wide, tall) < config.text_dot_mm * px_per_mm / 2)
+        & (np.maximum(wide, tall) <= config.text_dot_aspect * np.minimum(wide, tall))
+    )
+    dots[0] = False
+    if dots.any():
+        half = np.where(dots[labels], np.uint8(0), half).astype(np.uint8)
+    if not half.any():
+        return np.zeros_like(mask)
+    grow = max(1, round(config.text_crumb_join_mm * px_per_mm / 4))  # half-pixels each side
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(
+        cv2.dilate(half, _square(grow)), connectivity=8
+    )
+    crumb = config.text_crumb_mm * px_per_mm / 2 + 2 * grow
+    keep = (stats[:, cv2.CC_STAT_WIDTH] >= crumb) | (stats[:, cv2.CC_STAT_HEIGHT] >= crumb)
+    keep[0] = False
+    if keep[1:].all() and not dots.any():
+        return mask
+    kept = (keep[labels] & (half != 0)).astype(np.uint8)
     out = np.zeros_like(mask)
     top, left = rows.start, cols.start
     out[top : top + ph, left : left + pw] = part[:ph, :pw] & np.repeat(
@@ -206,13 +259,23 @@ def _run_points(mask: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _straight_band(
-    mask: np.ndarray, printed: np.ndarray, px_per_mm: float, config: ReaderConfig
+    mask: np.ndarray,
+    printed: np.ndarray,
+    px_per_mm: float,
+    config: ReaderConfig,
+    end_mm: float | None,
+    guide: Callable[[], np.ndarray] | None = None,
 ) -> tuple[float, float] | None:
     """The straight band (offset, slope: y = offset + slope * x, pixels) of ink running across
     the whole field, from side to side, or None.  Every slope up to ``text_fold_slope`` is
     tried, in steps small enough that the band drifts by less than half its height over the
     field; the ink is projected along it into half-band rows, and the pair of rows with ink in
-    most columns wins.  The slopes are projected together, a pass over an array each."""
+    most columns wins.  The slopes are projected together, a pass over an array each.
+
+    The band runs from side to side when its ink reaches within ``end_mm`` of both (None: this
+    is not enough), or when ``guide()`` (the scan's darkness off the print) lies along it in
+    ``text_line_dark_cover`` of the field's columns: a shadow or a streak is dark all the way,
+    though only broken pieces of it pass as ink; no line of writing is."""
     if not mask.any():
         return None
     w = mask.shape[1]
@@ -222,7 +285,7 @@ def _straight_band(
     columns = -(-w // step)
     need = config.text_fold_cover * columns
     col = xs // step
-    end = config.text_fold_end_mm * px_per_mm
+    end = (0.0 if end_mm is None else end_mm) * px_per_mm
     if np.count_nonzero(np.bincount(col, minlength=columns)) < need:
         return None  # a band holds ink in no more columns than the whole field does
     # A band must reach near both of its ends: the box's sides, or a printed rule's residue's
@@ -233,13 +296,16 @@ def _straight_band(
         inked = np.flatnonzero(printed.any(axis=0))
         left = max(0.0, int(inked[-1]) - w / 2)
         right = min(float(w - 1), int(inked[0]) + w / 2)
-    if int(xs.min()) > left + end or int(xs.max()) < right - end:
+    if guide is None and (
+        end_mm is None or int(xs.min()) > left + end or int(xs.max()) < right - end
+    ):
         return None
     count = max(1, int(np.ceil(2 * config.text_fold_slope * w / (band / 2))))
     slopes = np.linspace(-config.text_fold_slope, config.text_fold_slope, 2 * count + 1)
     chunk = max(1, _SLOPE_PASS_PIXELS // xs.size)
     best: tuple[int, float, float] | None = None
     printed_at: tuple[np.ndarray, ...] = ()
+    guide_at: tuple[np.ndarray, ...] = ()
     for first_slope in range(0, slopes.size, chunk):
         some = slopes[first_slope : first_slope + chunk]
         shifted = ys[None, :] - some[:, None] * xs[None, :]
@@ -253,7 +319,8 @@ def _straight_band(
         if wide.size == 0:
             continue
         if not printed_at:
-            found = cv2.findNonZero(printed)  # (x, y) of each pixel; None when there are none
+            # (x, y) of each pixel; None when there are none
+            found = cv2.findNonZero(printed) if printed.size else None
             at = np.empty((0, 2), np.int32) if found is None else found.reshape(-1, 2)
             printed_at = (at[:, 1], at[:, 0])
         py, px = printed_at
@@ -262,6 +329,7 @@ def _straight_band(
         on = np.abs(shifted[wide] - centre[:, None]) <= band / 2
         first = np.zeros(wide.size, np.int64)
         last = np.full(wide.size, w - 1, np.int64)
+        rule = np.zeros(wide.size, bool)
         if py.size:
             along = np.abs(py[None, :] - slope[:, None] * px[None, :] - centre[:, None]) <= band / 2
             lo = np.where(along, px[None, :], w).min(axis=1)
@@ -270,9 +338,23 @@ def _straight_band(
             first = np.where(rule, lo, first)
             last = np.where(rule, hi, last)
         # handwriting starts and stops inside the box; a fold runs on past it
-        reach = (np.where(on, xs[None, :], w).min(axis=1) <= first + end) & (
-            np.where(on, xs[None, :], -1).max(axis=1) >= last - end
-        )
+        reach = np.zeros(wide.size, bool)
+        if end_mm is not None:
+            reach = (np.where(on, xs[None, :], w).min(axis=1) <= first + end) & (
+                np.where(on, xs[None, :], -1).max(axis=1) >= last - end
+            )
+        if guide is not None and not reach.all():
+            if not guide_at:
+                found = cv2.findNonZero(guide())
+                at = np.empty((0, 2), np.int32) if found is None else found.reshape(-1, 2)
+                guide_at = (at[:, 1], at[:, 0])
+            gy, gx = guide_at
+            # Not along a printed rule, though: its own blur is dark all the way, and writing
+            # sits on it.
+            for i in np.flatnonzero(~reach & ~rule):
+                along_band = np.abs(gy - slope[i] * gx - centre[i]) <= band / 2
+                seen = np.unique(gx[along_band]).size
+                reach[i] = seen >= config.text_line_dark_cover * w
         for i in np.flatnonzero(reach):
             cover = int(covered[wide[i], top[i]])
             if best is None or cover > best[0]:
@@ -281,17 +363,49 @@ def _straight_band(
 
 
 def remove_straight_lines(
-    mask: np.ndarray, printed: np.ndarray, px_per_mm: float, config: ReaderConfig
+    mask: np.ndarray, ink: FieldInk, config: ReaderConfig, vertical: bool = False
 ) -> tuple[np.ndarray, int]:
     """``mask`` without long straight lines running across the field: a paper fold's shadow, a
-    printed rule's residue, a crease.  They cross the whole box (and the page beyond it), or
-    run the length of a printed rule, thin and straight; handwriting is short curved strokes
-    that start and stop inside the box.  Pieces of ink lying in the line's band
-    are removed; strokes reaching well out of it (letters written across a fold) stay whole.
-    Returns the mask and the number of pixels removed."""
+    printed rule's residue, a crease, the shadow of a sheet's edge; with ``vertical``, lines
+    from top to bottom instead: a streak from dirt on the scanner's glass, which runs down the
+    whole page and so through every box (tilted as much as the sheet lay skewed).  They cross
+    the whole box (and the page beyond it), or run the length of a printed rule, thin and
+    straight; handwriting is short curved strokes that start and stop inside the box.  Pieces
+    of ink lying in the line's band are removed; strokes reaching well out of it (letters
+    written across a fold) stay whole.  Returns the mask and the number of pixels removed."""
+    px_per_mm = ink.px_per_mm
+
+    def guide() -> np.ndarray:
+        """The scan's darkness off the (widened) print; across the print, for vertical lines
+        (the printed rules cross a streak, and hide it there)."""
+        if vertical:
+            return np.ascontiguousarray((ink.dark | ink.printed).T)
+        whole = (slice(0, mask.shape[0]), slice(0, mask.shape[1]))
+        return ((ink.dark != 0) & _off_print(ink, whole, config)).astype(np.uint8)
+
+    if vertical:
+        # The same search across the transposed field; the printed rules run the other way
+        # and mark no line's ends.  A box may be only a line of writing tall, so a streak is
+        # told by its darkness running through the whole box, as no tall letter's does.
+        out, removed = _remove_lines(
+            np.ascontiguousarray(mask.T), np.zeros((0, 0), np.uint8), px_per_mm, config, None, guide
+        )
+        return np.ascontiguousarray(out.T), removed
+    return _remove_lines(mask, ink.printed, px_per_mm, config, config.text_fold_end_mm, guide)
+
+
+def _remove_lines(
+    mask: np.ndarray,
+    printed: np.ndarray,
+    px_per_mm: float,
+    config: ReaderConfig,
+    end_mm: float | None,
+    guide: Callable[[], np.ndarray],
+) -> tuple[np.ndarray, int]:
+    """``remove_straight_lines`` along the rows of ``mask``."""
     removed = 0
     for _ in range(3):  # a fold and a rule's residue may cross the same box
-        found = _straight_band(mask, printed, px_per_mm, config)
+        found = _straight_band(mask, printed, px_per_mm, config, end_mm, guide)
         if found is None:
             break
         offset, slope = found
@@ -318,9 +432,85 @@ def remove_straight_lines(
     return mask, removed
 
 
+def _shadow_share(mask: np.ndarray, ink: FieldInk, config: ReaderConfig) -> float:
+    """The share of the bare paper just beside ``mask``'s ink (``text_shadow_gap_mm`` to twice
+    that away, clear of the print) that is dark in the scan.  Beside a pen's stroke lies paper;
+    beside what is left of a broad dark patch (a punch hole, a sheet's edge, which the local
+    paper test took out but for their rims) lies the patch."""
+    s = ink.px_per_mm
+    gap = max(1, round(config.text_shadow_gap_mm * s))
+    window = _ink_window(mask, 2 * gap + 1)
+    part = mask[window]
+    near = cv2.dilate(part, _square(gap))
+    ring = (cv2.dilate(part, _square(2 * gap)) != 0) & (near == 0)
+    ring &= _off_print(ink, window, config)
+    bare = int(np.count_nonzero(ring))
+    if bare == 0:
+        return 0.0
+    return float(np.count_nonzero(ring & (ink.dark[window] != 0))) / bare
+
+
+def _core_contrast(mask: np.ndarray, scan: np.ndarray, config: ReaderConfig) -> float:
+    """How much darker than the field's paper (its median: a text box is mostly bare) the
+    darkest ``text_core_share`` of ``mask``'s ink is, as a share of the paper's level.  A pen's
+    or pencil's stroke has a dark core, however light its edges; writing on the back of the
+    sheet showing through is pale and soft all through."""
+    ink = scan[mask != 0]
+    if ink.size == 0:
+        return 1.0
+    paper = float(np.median(scan))
+    core = float(np.percentile(ink, 100 * config.text_core_share))
+    return (paper - core) / max(paper, 1.0)
+
+
+def _off_print(ink: FieldInk, window: tuple[slice, slice], config: ReaderConfig) -> np.ndarray:
+    """Where, in ``window``, the blank form is paper: its print widened as added ink's is."""
+    grow = max(1, round(config.reference_dilate_mm * ink.px_per_mm)) + 1
+    return np.asarray(cv2.dilate(ink.printed[window], _disc(grow)) == 0)
+
+
+def _scattered_or_sparse(mask: np.ndarray, px_per_mm: float, config: ReaderConfig) -> bool:
+    """Whether ``mask``'s ink spans ``text_scattered_width`` of the box or lies sparser than
+    ``text_sparse_mm2_per_mm`` along its width: strewn, as crumbs are, not gathered as writing."""
+    if not mask.any():
+        return False
+    xs = np.flatnonzero(mask.any(axis=0))
+    width = int(xs[-1] - xs[0])
+    area = float(np.count_nonzero(mask)) / (px_per_mm * px_per_mm)
+    return bool(
+        width >= config.text_scattered_width * mask.shape[1]
+        or area < config.text_sparse_mm2_per_mm * width / px_per_mm
+    )
+
+
+def _largest_cluster_mm2(mask: np.ndarray, px_per_mm: float, config: ReaderConfig) -> float:
+    """The most ink (mm²) in one cluster of ``mask``'s pieces, pieces closer than
+    ``text_word_gap_mm`` together: the letters of a word.  Judged on a copy a quarter the
+    resolution (pixels OR-ed in fours), which is precise enough for gaps of millimetres."""
+    rows, cols = _ink_window(mask, 0)
+    part = mask[rows, cols]
+    h, w = part.shape
+    factor = 4
+    padded = np.zeros((-(-h // factor) * factor, -(-w // factor) * factor), np.uint8)
+    padded[:h, :w] = part
+    small = padded.reshape(padded.shape[0] // factor, factor, -1, factor).max(axis=(1, 3))
+    grow = max(1, round(config.text_word_gap_mm * px_per_mm / factor / 2))
+    count, labels = cv2.connectedComponents(cv2.dilate(small, _square(grow)), connectivity=8)
+    # Each piece of ink counted in its cluster, at full resolution.
+    ys, xs = np.nonzero(part)
+    sums = np.bincount(labels[ys // factor, xs // factor], minlength=count)
+    return float(sums[1:].max()) / (px_per_mm * px_per_mm) if count > 1 else 0.0
+
+
 def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> FieldResult:
-    mask = clean_text_ink(bilevel_text_ink(ink, config), ink.px_per_mm, config)
-    mask, line_px = remove_straight_lines(mask, ink.printed, ink.px_per_mm, config)
+    s = ink.px_per_mm
+    mask = clean_text_ink(bilevel_text_ink(ink, config), s, config)
+    mask, line_px = remove_straight_lines(mask, ink, config)
+    mask, streak_px = remove_straight_lines(mask, ink, config, vertical=True)
+    if _scattered_or_sparse(mask, s, config):
+        # Crumbs are told apart where ink is strewn over the box; gathered in one place, the
+        # pieces are a word's, broken by a light pen or a threshold.
+        mask = remove_crumbs(mask, s, config)
     area = ink.area_mm2(float(mask.sum()))
     spread = 0.0
     width = 0  # pixels from the leftmost ink to the rightmost
@@ -328,10 +518,12 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
         xs = np.flatnonzero(mask.any(axis=0))
         ys = np.flatnonzero(mask.any(axis=1))
         width = int(xs[-1] - xs[0])
-        spread = max(width, int(ys[-1] - ys[0])) / ink.px_per_mm
+        spread = max(width, int(ys[-1] - ys[0])) / s
     scores = {"ink_mm2": area, "spread_mm": spread}
     if line_px:
         scores["line_mm2"] = ink.area_mm2(line_px)
+    if streak_px:
+        scores["streak_mm2"] = ink.area_mm2(streak_px)
 
     def done(status: FieldStatus, conf: float, reason: str) -> FieldResult:
         return outcome.result(field, status, None, conf, reason, crop, scores, config)
@@ -342,16 +534,44 @@ def read_text(field: Field, ink: FieldInk, crop: Box, config: ReaderConfig) -> F
         # Nothing but a long straight line across the box, and enough of it to hide a word
         # written along it: a fold, most likely, but a person looks rather than lose an answer.
         return done(FieldStatus.AMBIGUOUS, 0.4, outcome.BLANK_LINE)
+    scattered = width >= config.text_scattered_width * mask.shape[1]
+    # Sparse: less ink along the box than a line of writing leaves, however faint.
+    sparse = area < config.text_sparse_mm2_per_mm * width / s
     if area < config.text_blank_mm2:
+        if (
+            area >= config.text_mark_mm2
+            and spread >= config.text_mark_mm
+            and not (scattered or sparse)
+        ):
+            # A small mark of its own, too large for a crumb: a "-", an "x", a short "ei"
+            # written small.  A person looks rather than lose a one-stroke answer.
+            return done(FieldStatus.AMBIGUOUS, 0.4, outcome.TEXT_UNCLEAR)
         return done(
             FieldStatus.BLANK,
             outcome.margin_confidence(config.text_written_mm2, area, config.text_blank_mm2),
             outcome.BLANK,
         )
-    if area < config.text_written_mm2 and width >= config.text_scattered_width * mask.shape[1]:
+    if area < config.text_written_mm2 and scattered:
         # Too little ink for a word, and scattered over nearly the whole box: dots along a
         # fold, a stain's rim, noise.  A faint word is shorter; a person looks rather than let
         # crumbs pass as unclear writing.
+        return done(FieldStatus.AMBIGUOUS, 0.4, outcome.TEXT_UNCLEAR)
+    if scattered or sparse:
+        scores["cluster_mm2"] = _largest_cluster_mm2(mask, s, config)
+    if (scattered or sparse) and scores["cluster_mm2"] < config.text_word_mm2:
+        # Enough ink, but nowhere enough of it together for a word: marks scattered about the
+        # box (crumbs that escaped the crumb test, dust, a stain's speckle).  A person looks.
+        return done(FieldStatus.AMBIGUOUS, 0.4, outcome.TEXT_UNCLEAR)
+    if ink.scan is not None:
+        scores["core"] = _core_contrast(mask, ink.scan, config)
+        if scores["core"] < config.text_core_contrast:
+            # Pale all through: no pen's stroke, but writing on the back of the sheet showing
+            # through, or a shadow.  A person looks.
+            return done(FieldStatus.AMBIGUOUS, 0.4, outcome.TEXT_UNCLEAR)
+    scores["shadow"] = _shadow_share(mask, ink, config)
+    if scores["shadow"] > config.text_shadow_share:
+        # The ink is the rim of a broad dark patch, not strokes on paper: a punch hole, a
+        # staple, a shadow, or a word blacked out.  A person looks.
         return done(FieldStatus.AMBIGUOUS, 0.4, outcome.TEXT_UNCLEAR)
     if area >= config.text_written_mm2 and spread >= config.text_min_spread_mm:
         conf = outcome.margin_confidence(area, 0.0, config.text_written_mm2)
