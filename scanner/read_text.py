@@ -387,8 +387,18 @@ def remove_straight_lines(
         # The same search across the transposed field; the printed rules run the other way
         # and mark no line's ends.  A box may be only a line of writing tall, so a streak is
         # told by its darkness running through the whole box, as no tall letter's does.
+        dark = guide()
+        if np.count_nonzero(dark.any(axis=0)) < config.text_line_dark_cover * dark.shape[1]:
+            # Dark nowhere near all the way down, along any line: no streak (and no need to
+            # search every slope, which costs more than the rest of the field's reading).
+            return mask, 0
         out, removed = _remove_lines(
-            np.ascontiguousarray(mask.T), np.zeros((0, 0), np.uint8), px_per_mm, config, None, guide
+            np.ascontiguousarray(mask.T),
+            np.zeros((0, 0), np.uint8),
+            px_per_mm,
+            config,
+            None,
+            lambda: dark,
         )
         return np.ascontiguousarray(out.T), removed
     return _remove_lines(mask, ink.printed, px_per_mm, config, config.text_fold_end_mm, guide)
