@@ -5,7 +5,6 @@ generator's truth → ``palaute export`` → ``palaute report``.  Default scanni
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
@@ -15,6 +14,7 @@ from samples.truth import FORM
 
 from .conftest import LAYOUTS
 from .methods_batch import MethodBatch, run, score
+from .pdfs import pdf_text
 
 RESPONDENTS = 8
 SEED = 3
@@ -37,16 +37,6 @@ def sentences(tmp_path_factory: pytest.TempPathFactory) -> MethodBatch:
 def rating_line(tmp_path_factory: pytest.TempPathFactory) -> MethodBatch:
     directory = tmp_path_factory.mktemp("line")
     return run(LAYOUTS / "arviointijana.yaml", directory, RESPONDENTS, SEED)
-
-
-def pdf_text(path: Path) -> str:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-    finally:
-        doc.close()
 
 
 def exported(batch: MethodBatch) -> list[dict[str, str]]:

@@ -20,6 +20,7 @@ from samples.poster_samples import PosterBatch, score, write_posters
 from scanner.results import FieldStatus
 
 from .conftest import LAYOUTS
+from .pdfs import pdf_text
 from .review_survey import PASSWORD, USER, desk_client, login
 
 
@@ -143,11 +144,7 @@ def test_report_and_export_show_votes_per_zone(traffic_light: Counted, tmp_path:
     }
     report = tmp_path / "report.pdf"
     assert main(["--lang", "en", "report", "--survey", str(survey), "-o", str(report)]) == 0
-    doc = pdfium.PdfDocument(str(report))
-    try:
-        text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-    finally:
-        doc.close()
+    text = pdf_text(report)
     assert "vihreä – samaa mieltä" in text  # the form is Finnish: so is its report
     assert "Tarroja ja viivoja yhteensä" in text
     conn = sqlite3.connect(survey)
@@ -413,11 +410,7 @@ def test_the_report_breaks_the_votes_down_by_colour(traffic_light: Counted, tmp_
     report = tmp_path / "report.pdf"
     argv = ["--lang", "en", "report", "--survey", str(traffic_light.survey), "-o", str(report)]
     assert main(argv) == 0
-    doc = pdfium.PdfDocument(str(report))
-    try:
-        text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-    finally:
-        doc.close()
+    text = pdf_text(report)
     # the form is Finnish, so is its report; the colours seen are columns of the poster tables
     for key in ("green", "yellow", "red"):
         assert sum(z.parts[key] for z in counted)
